@@ -1,0 +1,40 @@
+# Install rules: headers, the per-layer static libraries, a CMake package (find_package(cadence)
+# gives cadence::cadence) and a pkg-config file beside it.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(CADENCE_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/cadence)
+
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/cadence DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_BINARY_DIR}/include/cadence/version.hpp
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/cadence)
+install(TARGETS ${CADENCE_LAYERS} cadence EXPORT cadence-targets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT cadence-targets NAMESPACE cadence:: DESTINATION ${CADENCE_CMAKE_DIR})
+# Consumers of the build tree (no install) get the same targets.
+export(EXPORT cadence-targets NAMESPACE cadence::
+       FILE ${PROJECT_BINARY_DIR}/cadence-targets.cmake)
+
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/cadence-config.cmake.in
+  ${PROJECT_BINARY_DIR}/cadence-config.cmake INSTALL_DESTINATION ${CADENCE_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/cadence-config-version.cmake
+  COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/cadence-config.cmake
+              ${PROJECT_BINARY_DIR}/cadence-config-version.cmake
+        DESTINATION ${CADENCE_CMAKE_DIR})
+
+# Only layers that are real archives appear on the link line, most dependent first.
+set(CADENCE_PC_LIBS "")
+foreach(layer discord lavalink sim http core)
+  get_target_property(type cadence_${layer} TYPE)
+  if(type STREQUAL "STATIC_LIBRARY")
+    string(APPEND CADENCE_PC_LIBS " -lcadence_${layer}")
+  endif()
+endforeach()
+configure_file(${PROJECT_SOURCE_DIR}/cmake/cadence.pc.in ${PROJECT_BINARY_DIR}/cadence.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/cadence.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+if(TARGET cadence_app)
+  install(TARGETS cadence_app RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()

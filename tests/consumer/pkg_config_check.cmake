@@ -1,0 +1,16 @@
+# Compiles tests/consumer/main.cpp with the flags pkg-config gives for the staged install.
+set(ENV{PKG_CONFIG_PATH} "${STAGE}/lib/pkgconfig:${STAGE}/lib/x86_64-linux-gnu/pkgconfig")
+execute_process(COMMAND pkg-config --define-prefix --cflags --libs cadence
+                OUTPUT_VARIABLE flags RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "pkg-config does not know cadence")
+endif()
+separate_arguments(flags UNIX_COMMAND "${flags}")
+execute_process(COMMAND c++ ${SOURCE} -o ${OUT} ${flags} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "building against pkg-config flags failed")
+endif()
+execute_process(COMMAND ${OUT} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the pkg-config consumer failed")
+endif()
