@@ -1,0 +1,62 @@
+// The body of PATCH /v4/sessions/{id}/players/{guild}.
+//
+// Fields Lavalink lets a client clear (`track.encoded`, `endTime`) are Patch<T>: unset (key
+// not sent), null, or a value. The rest are std::optional: unset or a value.
+//
+// Example:
+//   PlayerUpdate update;
+//   update.track = PlayerUpdate::TrackUpdate{.encoded = encoded};
+//   update.volume = 80;
+//   update.validate();  // throws std::invalid_argument for what the server would answer 400
+#pragma once
+
+#include <boost/json/fwd.hpp>
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "cadence/lavalink/filters.hpp"
+#include "cadence/lavalink/patch.hpp"
+#include "cadence/lavalink/voice_state.hpp"
+
+namespace cadence::lavalink {
+
+struct PlayerUpdate {
+  struct TrackUpdate {
+    /// A value plays that track; null stops playback.
+    Patch<std::string> encoded;
+    /// Resolved by the server to one track and played; excludes `encoded`.
+    std::optional<std::string> identifier;
+    /// Replaces the track's userData (an object).
+    std::optional<boost::json::value> user_data;
+    friend bool operator==(const TrackUpdate&, const TrackUpdate&) = default;
+  };
+
+  std::optional<TrackUpdate> track;
+  std::optional<std::chrono::milliseconds> position;
+  /// Where the track ends; must be > 0. Lavalink does not clear an existing end marker on
+  /// null, despite its docs (replace the track to drop one).
+  Patch<std::chrono::milliseconds> end_time;
+  /// 0-1000; the server clamps.
+  std::optional<int> volume;
+  std::optional<bool> paused;
+  /// Replaces every filter.
+  std::optional<Filters> filters;
+  std::optional<VoiceState> voice;
+
+  /// Throws std::invalid_argument for an update the server would refuse with 400: both
+  /// track.encoded and track.identifier set, an endTime <= 0, or nothing set at all.
+  void validate() const;
+
+  friend bool operator==(const PlayerUpdate&, const PlayerUpdate&) = default;
+};
+
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv,
+                const PlayerUpdate& update);
+PlayerUpdate tag_invoke(const boost::json::value_to_tag<PlayerUpdate>&,
+                        const boost::json::value& jv);
+
+}  // namespace cadence::lavalink

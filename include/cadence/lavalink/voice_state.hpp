@@ -1,0 +1,24 @@
+// The voice connection details a player uses (sent in PATCH, echoed in GET).
+#pragma once
+
+#include <boost/json/fwd.hpp>
+#include <boost/json/value_from.hpp>
+#include <boost/json/value_to.hpp>
+#include <optional>
+#include <string>
+
+namespace cadence::lavalink {
+
+struct VoiceState {
+  std::string token;
+  std::string endpoint;
+  std::string session_id;
+  /// Required by Lavalink 4.2+ in PATCH (Discord's DAVE); older servers omit it.
+  std::optional<std::string> channel_id;
+  friend bool operator==(const VoiceState&, const VoiceState&) = default;
+};
+
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const VoiceState& v);
+VoiceState tag_invoke(const boost::json::value_to_tag<VoiceState>&, const boost::json::value& jv);
+
+}  // namespace cadence::lavalink

@@ -1,0 +1,186 @@
+// Java's "modified UTF-8" (DataOutput.writeUTF) <-> standard UTF-8.
+//
+// Modified UTF-8 differs from UTF-8 in two ways: U+0000 is written C0 80, and characters above
+// U+FFFF are written as two 3-byte surrogates (6 bytes). Both forms shrink when turned into
+// UTF-8, so decoding works in place. Only canonical input is accepted (no raw 00, no overlong
+// forms apart from C0 80, no unpaired surrogates, no 4-byte sequences), which guarantees that
+// every accepted string re-encodes to the same bytes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace cadence::lavalink::detail {
+
+inline constexpr std::size_t mutf8_ok = static_cast<std::size_t>(-1);
+
+/// Converts n bytes at `in` to UTF-8 at `out` (out may equal in; out never needs more than n
+/// bytes). Returns mutf8_ok and sets `size`, or the offset of the first bad byte.
+inline std::size_t mutf8_to_utf8(const std::uint8_t* in, std::size_t n, std::uint8_t* out,
+                                 std::size_t& size) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < n) {
+    // Runs of ASCII without NUL (almost all of a track's text) move 8 bytes at a time.
+    if (i + 8 <= n) {
+      std::uint64_t word;
+      std::memcpy(&word, in + i, 8);
+      if (((word - ones) | word) & highs) {
+        // fall through to the byte-wise code for this position
+      } else {
+        if (out + j != in + i) std::memcpy(out + j, &word, 8);
+        i += 8;
+        j += 8;
+        continue;
+      }
+    }
+    const std::uint8_t b = in[i];
+    if (b < 0x80) {
+      if (b == 0) return i;
+      out[j++] = b;
+      ++i;
+      continue;
+    }
+    if ((b & 0xE0) == 0xC0) {
+      if (i + 1 >= n || (in[i + 1] & 0xC0) != 0x80) return i + 1 < n ? i + 1 : i;
+      if (b == 0xC0 && in[i + 1] == 0x80) {
+        out[j++] = 0;
+      } else if (b < 0xC2) {
+        return i;  // overlong
+      } else {
+        out[j] = b;
+        out[j + 1] = in[i + 1];
+        j += 2;
+      }
+      i += 2;
+      continue;
+    }
+    if ((b & 0xF0) == 0xE0) {
+      if (i + 2 >= n) return i;
+      const std::uint8_t b1 = in[i + 1];
+      const std::uint8_t b2 = in[i + 2];
+      if ((b1 & 0xC0) != 0x80) return i + 1;
+      if ((b2 & 0xC0) != 0x80) return i + 2;
+      if (b == 0xE0 && b1 < 0xA0) return i;  // overlong
+      if (b == 0xED && b1 >= 0xA0) {
+        // A surrogate: only a high one followed directly by a low one is a character.
+        if (b1 >= 0xB0) return i;
+        if (i + 5 >= n || in[i + 3] != 0xED || (in[i + 4] & 0xF0) != 0xB0 ||
+            (in[i + 5] & 0xC0) != 0x80) {
+          return i;
+        }
+        const std::uint32_t high = (std::uint32_t{b1} & 0x0F) << 6 | (b2 & 0x3F);
+        const std::uint32_t low = (std::uint32_t{in[i + 4]} & 0x0F) << 6 | (in[i + 5] & 0x3F);
+        const std::uint32_t cp = 0x10000 + (high << 10) + low;
+        out[j] = static_cast<std::uint8_t>(0xF0 | (cp >> 18));
+        out[j + 1] = static_cast<std::uint8_t>(0x80 | ((cp >> 12) & 0x3F));
+        out[j + 2] = static_cast<std::uint8_t>(0x80 | ((cp >> 6) & 0x3F));
+        out[j + 3] = static_cast<std::uint8_t>(0x80 | (cp & 0x3F));
+        j += 4;
+        i += 6;
+        continue;
+      }
+      out[j] = b;
+      out[j + 1] = b1;
+      out[j + 2] = b2;
+      j += 3;
+      i += 3;
+      continue;
+    }
+    return i;  // a continuation byte in lead position, or a 4-byte lead
+  }
+  size = j;
+  return mutf8_ok;
+}
+
+/// The modified UTF-8 length of valid UTF-8 `text`; mutf8_ok-style failure: returns false and
+/// sets `bad` to the offset of the first byte that is not valid UTF-8.
+inline bool mutf8_size(std::string_view text, std::size_t& size, std::size_t& bad) noexcept {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t out = 0;
+  std::size_t i = 0;
+  while (i < n) {
+    const std::uint8_t b = p[i];
+    if (b < 0x80) {
+      out += b == 0 ? 2 : 1;
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if (b >= 0xC2 && b <= 0xDF) {
+      len = 2;
+      cp = b & 0x1F;
+    } else if ((b & 0xF0) == 0xE0) {
+      len = 3;
+      cp = b & 0x0F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      len = 4;
+      cp = b & 0x07;
+    } else {
+      bad = i;
+      return false;
+    }
+    if (i + len > n) {
+      bad = i;
+      return false;
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) {
+        bad = i + k;
+        return false;
+      }
+      cp = cp << 6 | (p[i + k] & 0x3F);
+    }
+    const bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    if (overlong || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+      bad = i;
+      return false;
+    }
+    out += len == 4 ? 6 : len;
+    i += len;
+  }
+  size = out;
+  return true;
+}
+
+/// Writes valid UTF-8 `text` (checked with mutf8_size) as modified UTF-8; returns the end.
+inline std::uint8_t* utf8_to_mutf8(std::string_view text, std::uint8_t* out) noexcept {
+  const auto* p = reinterpret_cast<const std::uint8_t*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const std::uint8_t b = p[i];
+    if (b == 0) {
+      *out++ = 0xC0;
+      *out++ = 0x80;
+      ++i;
+    } else if (b < 0xF0) {
+      const std::size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : 3;
+      std::memcpy(out, p + i, len);
+      out += len;
+      i += len;
+    } else {
+      const std::uint32_t cp = (std::uint32_t{b} & 0x07) << 18 |
+                               (std::uint32_t{p[i + 1]} & 0x3F) << 12 |
+                               (std::uint32_t{p[i + 2]} & 0x3F) << 6 | (p[i + 3] & 0x3F);
+      const std::uint32_t v = cp - 0x10000;
+      const std::uint32_t high = 0xD800 + (v >> 10);
+      const std::uint32_t low = 0xDC00 + (v & 0x3FF);
+      for (const std::uint32_t unit : {high, low}) {
+        *out++ = static_cast<std::uint8_t>(0xE0 | (unit >> 12));
+        *out++ = static_cast<std::uint8_t>(0x80 | ((unit >> 6) & 0x3F));
+        *out++ = static_cast<std::uint8_t>(0x80 | (unit & 0x3F));
+      }
+      i += 4;
+    }
+  }
+  return out;
+}
+
+}  // namespace cadence::lavalink::detail

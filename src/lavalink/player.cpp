@@ -1,0 +1,41 @@
+#include "cadence/lavalink/player.hpp"
+
+#include "lavalink/json_io.hpp"
+
+namespace cadence::lavalink {
+
+namespace detail {
+PlayerState read_player_state(const json::value& v, const Path& path);
+}  // namespace detail
+
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Player& p) {
+  boost::json::object o;
+  o.emplace("guildId", p.guild_id.to_string());
+  o.emplace("track", p.track ? boost::json::value_from(*p.track) : boost::json::value(nullptr));
+  o.emplace("volume", p.volume);
+  o.emplace("paused", p.paused);
+  o.emplace("state", boost::json::value_from(p.state));
+  o.emplace("voice", boost::json::value_from(p.voice));
+  o.emplace("filters", boost::json::value_from(p.filters));
+  jv = std::move(o);
+}
+
+Player tag_invoke(const boost::json::value_to_tag<Player>&, const boost::json::value& jv) {
+  using namespace detail;
+  const Path root;
+  const ObjectReader r(jv, root);
+  Player p;
+  const std::string guild = r.string("guildId");
+  const auto id = Snowflake::parse(guild);
+  if (!id) root.field("guildId").fail("not a Discord id: \"" + guild + "\"");
+  p.guild_id = *id;
+  if (const json::value* t = r.optional("track")) p.track = read_track(*t, root.field("track"));
+  p.volume = r.integer("volume");
+  p.paused = r.boolean("paused");
+  p.state = read_player_state(r.require("state"), root.field("state"));
+  p.voice = read_voice_state(r.require("voice"), root.field("voice"));
+  p.filters = read_filters(r.require("filters"), root.field("filters"));
+  return p;
+}
+
+}  // namespace cadence::lavalink

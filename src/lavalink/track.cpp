@@ -1,0 +1,34 @@
+#include "cadence/lavalink/track.hpp"
+
+#include "lavalink/json_io.hpp"
+
+namespace cadence::lavalink {
+
+namespace detail {
+Track read_track(const json::value& v, const Path& path) {
+  const ObjectReader r(v, path);
+  Track track;
+  track.encoded = r.string("encoded");
+  const Path info_path = path.field("info");
+  track.info = read_track_info(r.require("info"), info_path);
+  track.plugin_info = r.raw_object("pluginInfo");
+  track.user_data = r.raw_object("userData");
+  return track;
+}
+}  // namespace detail
+
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Track& track) {
+  boost::json::object o;
+  o.reserve(4);
+  o.emplace("encoded", track.encoded);
+  o.emplace("info", boost::json::value_from(track.info));
+  o.emplace("pluginInfo", track.plugin_info);
+  o.emplace("userData", track.user_data);
+  jv = std::move(o);
+}
+
+Track tag_invoke(const boost::json::value_to_tag<Track>&, const boost::json::value& jv) {
+  return detail::read_track(jv, detail::Path{});
+}
+
+}  // namespace cadence::lavalink
