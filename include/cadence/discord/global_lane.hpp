@@ -1,0 +1,49 @@
+// The pacing of a global lane: at most `limit` sends in any interval of length `window`.
+//
+// Discord's global limit is 50 requests per second, but whether its window is fixed (starting
+// at some request) or sliding is not documented. A sliding log satisfies both: if no `window`
+// long interval holds more than `limit` of our sends, then no server window of length <=
+// `window` can either. The window is 1 s plus a small margin, so that the server's window always
+// closes first even when our requests reach it with some jitter; bursts of `limit` are allowed,
+// so the loss against the server's own limit is only the margin (1% for 10 ms).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "cadence/core/clock.hpp"
+
+namespace cadence::discord {
+
+class GlobalLane {
+ public:
+  /// Throws std::invalid_argument when limit is 0 or window is not positive.
+  GlobalLane(std::uint32_t limit, Clock::duration window);
+
+  /// Takes a send slot at `now` if one is free (and the lane is not paused).
+  [[nodiscard]] bool try_acquire(Clock::time_point now);
+  /// The earliest time at which try_acquire can succeed (`now` if it can now).
+  [[nodiscard]] Clock::time_point next_free(Clock::time_point now) const;
+  /// Gives back a slot taken at `taken_at` whose request was never sent.
+  void refund(Clock::time_point taken_at);
+  /// Stops the lane until `until` (a global 429); never shortens a pause.
+  void pause_until(Clock::time_point until);
+  [[nodiscard]] Clock::time_point paused_until() const noexcept { return paused_until_; }
+  /// Sends in the window ending at `now`.
+  [[nodiscard]] std::uint32_t used(Clock::time_point now) const;
+
+  [[nodiscard]] std::uint32_t limit() const noexcept { return limit_; }
+  [[nodiscard]] Clock::duration window() const noexcept { return window_; }
+
+ private:
+  std::uint32_t limit_;
+  Clock::duration window_;
+  Clock::time_point paused_until_{};
+  // Ring of the last `limit_` send times, oldest at head_.
+  std::vector<Clock::time_point> sends_;
+  std::size_t head_ = 0;
+  std::size_t size_ = 0;
+};
+
+}  // namespace cadence::discord

@@ -1,0 +1,161 @@
+// The rate limiter's state machine. RateLimiter is a handle to it; Permits point back to it
+// through a weak_ptr so that a permit outliving the limiter is harmless.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <queue>
+#include <unordered_map>
+#include <vector>
+
+#include "cadence/discord/global_lane.hpp"
+#include "cadence/discord/rate_limiter.hpp"
+#include "discord/bucket.hpp"
+
+namespace cadence::discord::detail {
+
+/// Which limit a 429 was about, from the route and what came with it.
+[[nodiscard]] RateLimitScope classify_429(const RouteEntry& route, const Outcome& outcome) noexcept;
+/// What the caller should do after `outcome` (pure: needs no limiter state).
+[[nodiscard]] Verdict verdict_for(const RouteEntry& route, const Outcome& outcome);
+
+class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
+ public:
+  LimiterCore(std::shared_ptr<const Clock> clock, RateLimiterOptions options);
+  ~LimiterCore();
+
+  AcquireResult acquire(const Route& route, const AcquireOptions& options);
+  std::vector<Ready> poll();
+  [[nodiscard]] std::optional<TimePoint> next_wakeup() const;
+  bool cancel(TicketId id);
+  void fail_all(const std::function<std::exception_ptr(const Ticket&)>& error_for);
+  [[nodiscard]] BucketSnapshot snapshot(const Route& route) const;
+  [[nodiscard]] RateLimiterStats stats() const;
+  void reset_token() noexcept { token_stopped_ = false; }
+  [[nodiscard]] bool token_stopped() const noexcept { return token_stopped_; }
+  void clear_ban() { breaker_->clear_ban(); }
+  std::size_t sweep(TimePoint now);
+  std::size_t sweep_now() { return sweep(now()); }
+
+  /// Called by Permit: applies the completion now, or through the deferral hook.
+  void release(std::uint64_t permit, const Outcome* outcome) noexcept;
+  void set_dispatch(std::function<void(std::function<void()>)> defer,
+                    std::function<void()> on_change);
+
+  [[nodiscard]] const RateLimiterOptions& options() const noexcept { return options_; }
+  [[nodiscard]] const std::shared_ptr<InvalidRequestBreaker>& breaker() const noexcept {
+    return breaker_;
+  }
+
+ private:
+  struct LaneState {
+    GlobalLane pacing;
+    TicketQueue queue;
+    TimePoint scheduled = kNever;
+    bool dirty = false;
+  };
+  struct Wake {
+    TimePoint at;
+    std::shared_ptr<Bucket> bucket;
+    std::shared_ptr<Gate> gate;
+    bool operator>(const Wake& o) const noexcept { return at > o.at; }
+  };
+  struct Deadline {
+    TimePoint at;
+    TicketId ticket;
+    bool operator>(const Deadline& o) const noexcept { return at > o.at; }
+  };
+  struct HashEntry {
+    std::string hash;
+    TimePoint last_used{};
+  };
+  struct Wait {
+    Duration duration = Duration::zero();
+    std::optional<RateLimitScope> scope;
+    void raise(Duration d, RateLimitScope s) {
+      if (d > duration) {
+        duration = d;
+        scope = s;
+      }
+    }
+  };
+
+  [[nodiscard]] TimePoint now() const { return clock_->now(); }
+  std::shared_ptr<RouteEntry> entry_for(const Route& route, TimePoint now);
+  std::shared_ptr<Bucket> bucket_for(const std::string& bucket_route, const std::string& major,
+                                     const std::string& route_key);
+  std::shared_ptr<Gate> gate_for(const Route& route, bool create_known);
+  std::shared_ptr<Gate> learned_gate(const std::string& key);
+  [[nodiscard]] std::string hash_bucket_id(const std::string& hash, const std::string& major) const;
+  LaneState* lane_state(Lane lane) noexcept;
+  [[nodiscard]] const LaneState* lane_state(Lane lane) const noexcept;
+
+  std::exception_ptr refusal(const RouteEntry& entry, const Route& route, bool auth, TimePoint now);
+  Wait known_wait(const RouteEntry& entry, Gate* gate, Lane lane, TimePoint now);
+  bool rejects(const Route& route, const Wait& wait) const;
+
+  void mark(const std::shared_ptr<Bucket>& b);
+  void mark(const std::shared_ptr<Gate>& g);
+  void mark(LaneState& lane);
+  void schedule(const std::shared_ptr<Bucket>& b, TimePoint at);
+  void schedule(const std::shared_ptr<Gate>& g, TimePoint at);
+  void dispatch(TimePoint now);
+  void dispatch_gate(const std::shared_ptr<Gate>& g, TimePoint now);
+  void dispatch_bucket(const std::shared_ptr<Bucket>& b, TimePoint now);
+  void dispatch_lane(LaneState& lane, TimePoint now);
+  bool gate_can_pass(Gate& g, TimePoint now, TimePoint& wake);
+  bool bucket_can_reserve(Bucket& b, TimePoint now, TimePoint& wake);
+  void to_bucket(Ticket* t);
+  void grant(Ticket* t, TimePoint now);
+  void drop_ticket(Ticket* t);
+  void fail_ticket(Ticket* t, std::exception_ptr error);
+  void park(const std::shared_ptr<Bucket>& b, TimePoint until, RateLimitScope scope);
+  void park(const std::shared_ptr<Gate>& g, TimePoint until);
+  void fail_past_deadline(TicketQueue& queue, TimePoint until, RateLimitScope scope, TimePoint now);
+
+  void apply_release(std::uint64_t permit, const Outcome* outcome);
+  std::shared_ptr<Bucket> learn_hash(RouteEntry& entry, const std::shared_ptr<RouteEntry>& owner,
+                                     const std::string& hash, TimePoint now);
+  void apply_headers(Bucket& target, const PermitRecord& rec, bool same_bucket,
+                     const RateLimitHeaders& headers, TimePoint now);
+  void on_429(const std::shared_ptr<RouteEntry>& entry, const PermitRecord& rec,
+              const std::string& request_class, const std::shared_ptr<Bucket>& target,
+              const Outcome& outcome, TimePoint now);
+  void check_breaker(TimePoint now);
+  void remember_dead_webhook(const std::string& key);
+  [[nodiscard]] bool is_dead_webhook(const RouteEntry& entry) const;
+
+  std::shared_ptr<const Clock> clock_;
+  RateLimiterOptions options_;
+  std::shared_ptr<InvalidRequestBreaker> breaker_;
+  bool breaker_open_ = false;
+  bool token_stopped_ = false;
+
+  std::unordered_map<std::string, std::shared_ptr<Bucket>> buckets_;
+  std::unordered_map<std::string, std::shared_ptr<RouteEntry>> routes_;
+  std::unordered_map<std::string, HashEntry> route_hash_;
+  std::unordered_map<std::string, std::shared_ptr<Gate>> gates_;
+  std::unordered_map<TicketId, std::unique_ptr<Ticket>> tickets_;
+  std::unordered_map<std::uint64_t, PermitRecord> permits_;
+  std::unordered_map<std::string, std::uint64_t> dead_webhooks_;
+  std::uint64_t dead_webhook_seq_ = 0;
+
+  LaneState bot_lane_;
+  LaneState ip_lane_;
+
+  std::priority_queue<Wake, std::vector<Wake>, std::greater<>> wakes_;
+  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
+  std::vector<std::shared_ptr<Bucket>> dirty_buckets_;
+  std::vector<std::shared_ptr<Gate>> dirty_gates_;
+  std::vector<Ready> ready_;
+
+  TicketId next_ticket_ = 1;
+  std::uint64_t next_permit_ = 1;
+  std::uint64_t next_window_ = 1;
+  TimePoint next_sweep_;
+
+  std::function<void(std::function<void()>)> defer_;
+  std::function<void()> on_change_;
+};
+
+}  // namespace cadence::discord::detail
