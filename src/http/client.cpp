@@ -1,0 +1,451 @@
+#include "cadence/http/client.hpp"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <fmt/format.h>
+#include <stdexcept>
+
+#include "cadence/core/error.hpp"
+#include "http/client_impl.hpp"
+#include "http/transport_error.hpp"
+
+namespace cadence::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+
+namespace detail {
+
+namespace {
+
+using BeastRequest = bhttp::request<bhttp::string_body>;
+using BeastParser = bhttp::response_parser<bhttp::string_body>;
+
+auto with_ec(error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
+
+bhttp::verb to_verb(Method m) {
+  switch (m) {
+    case Method::get:
+      return bhttp::verb::get;
+    case Method::head:
+      return bhttp::verb::head;
+    case Method::post:
+      return bhttp::verb::post;
+    case Method::put:
+      return bhttp::verb::put;
+    case Method::patch:
+      return bhttp::verb::patch;
+    case Method::del:
+      return bhttp::verb::delete_;
+    case Method::options:
+      return bhttp::verb::options;
+  }
+  return bhttp::verb::get;
+}
+
+void validate_headers(const Headers& headers) {
+  for (const auto& [name, value] : headers) {
+    if (!is_valid_field_name(name)) {
+      throw std::invalid_argument("invalid header name (only token characters are allowed)");
+    }
+    // The value is not quoted in the message: it may be a token or password.
+    if (!is_valid_field_value(value)) {
+      throw std::invalid_argument("header '" + name + "' contains CR, LF or NUL");
+    }
+  }
+}
+
+bool is_ip_literal(const std::string& host) {
+  error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+template <class Stream>
+asio::awaitable<void> exchange(Stream& stream, Connection& conn, BeastRequest& msg,
+                               BeastParser& parser, error_code& ec) {
+  co_await bhttp::async_write(stream, msg, with_ec(ec));
+  if (ec) co_return;
+  co_await bhttp::async_read(stream, conn.buffer, parser, with_ec(ec));
+}
+
+asio::awaitable<bool> cancelled() {
+  auto state = co_await asio::this_coro::cancellation_state;
+  co_return state.cancelled() != asio::cancellation_type::none;
+}
+
+}  // namespace
+
+ClientImpl::ClientImpl(asio::any_io_executor executor, ClientOptions options)
+    : executor_(executor),
+      strand_(asio::make_strand(executor)),
+      options_(std::move(options)),
+      ssl_(asio::ssl::context::tls_client),
+      resolver_(strand_),
+      sweep_timer_(strand_) {
+  if (options_.max_connections_per_origin == 0) {
+    throw std::invalid_argument("max_connections_per_origin must be at least 1");
+  }
+  ssl_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                   asio::ssl::context::no_tlsv1_1);
+  if (options_.tls.use_system_ca_store) ssl_.set_default_verify_paths();
+  if (!options_.tls.ca_file.empty()) {
+    error_code ec;
+    ssl_.load_verify_file(options_.tls.ca_file, ec);
+    if (ec) {
+      throw std::invalid_argument("cannot load CA file '" + options_.tls.ca_file +
+                                  "': " + ec.message());
+    }
+  }
+}
+
+asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Request req) {
+  // Cancellation is checked explicitly, so that every exit path can give back what it holds.
+  co_await asio::this_coro::throw_if_cancelled(false);
+  validate_headers(req.headers);
+  auto parsed = parse_url(req.url);
+  const auto& origin = parsed.origin;
+  const auto method = to_string(req.method);
+  const auto key = origin.key();
+  Pool& pool = self->pools_[key];
+  const auto timeout = req.timeout.value_or(self->options_.request_timeout);
+
+  BeastRequest msg{to_verb(req.method), parsed.target, 11};
+  msg.set(bhttp::field::host, origin.host_header());
+  if (!req.headers.contains("User-Agent")) {
+    msg.set(bhttp::field::user_agent, self->options_.user_agent);
+  }
+  for (const auto& [name, value] : req.headers) {
+    if (iequals(name, "Host")) {
+      msg.set(bhttp::field::host, value);
+    } else {
+      msg.insert(name, value);
+    }
+  }
+  const bool caller_closes = !msg.keep_alive();
+  msg.body() = std::move(req.body);
+  msg.prepare_payload();
+
+  ErrorContext ctx{method, key, Phase::exchange, timeout, self->options_.max_body_size,
+                   self->options_.max_header_size};
+  bool resent = false;
+  for (;;) {
+    auto conn = co_await self->acquire(pool, origin, method);
+    const bool reused = conn->uses > 0;
+    pool.busy.insert(conn.get());
+
+    BeastParser parser;
+    parser.body_limit(self->options_.max_body_size);
+    parser.header_limit(static_cast<std::uint32_t>(self->options_.max_header_size));
+    if (req.method == Method::head) parser.skip(true);
+
+    error_code ec;
+    conn->lowest().expires_after(timeout);
+    if (conn->tls) {
+      co_await exchange(*conn->tls, *conn, msg, parser, ec);
+    } else {
+      co_await exchange(*conn->plain, *conn, msg, parser, ec);
+    }
+    pool.busy.erase(conn.get());
+    if (self->closed_ || (ec && co_await cancelled())) {
+      self->discard(pool, std::move(conn));
+      std::rethrow_exception(make_aborted_error());
+    }
+
+    if (!ec) {
+      conn->lowest().expires_never();
+      auto& res = parser.get();
+      Response out;
+      out.status = res.result_int();
+      out.headers.reserve(16);
+      for (const auto& field : res) {
+        out.headers.add(std::string(field.name_string()), std::string(field.value()));
+      }
+      const bool keep = res.keep_alive() && !caller_closes && conn->buffer.size() == 0;
+      out.body = std::move(res.body());
+      if (keep) {
+        ++conn->uses;
+        self->release(pool, std::move(conn));
+      } else {
+        self->discard(pool, std::move(conn));
+      }
+      co_return out;
+    }
+
+    const bool nothing_received = !parser.got_some() && conn->buffer.size() == 0;
+    self->discard(pool, std::move(conn));
+    if (reused && nothing_received && is_stale_connection_error(ec)) {
+      if (!resent && req.resend_safe()) {
+        resent = true;
+        self->options_.logger.log(
+            LogLevel::debug, fmt::format("{} {}: pooled connection was closed by the server; "
+                                         "sending once more on a new connection",
+                                         method, key));
+        continue;
+      }
+      throw NetworkError(
+          fmt::format("{} {}: the server closed the pooled connection without answering; "
+                      "not sent again because {} is not marked idempotent (it may have been "
+                      "processed)",
+                      method, key, method),
+          NetworkError::Kind::eof);
+    }
+    std::rethrow_exception(make_transport_error(ec, ctx));
+  }
+}
+
+asio::awaitable<std::unique_ptr<Connection>> ClientImpl::acquire(Pool& pool, const Origin& origin,
+                                                                 std::string_view method) {
+  bool reserved = false;  // a slot under the cap is held for this request
+  for (;;) {
+    if (closed_ || co_await cancelled()) {
+      if (reserved) {
+        --pool.open;
+        hand_over_slot(pool);
+      }
+      std::rethrow_exception(make_aborted_error());
+    }
+    if (!reserved) {
+      const auto now = std::chrono::steady_clock::now();
+      while (!pool.idle.empty()) {
+        auto conn = std::move(pool.idle.back());
+        pool.idle.pop_back();
+        if (now - conn->idle_since < options_.idle_timeout && conn->idle_and_open()) {
+          ++pool.reused;
+          co_return conn;
+        }
+        conn->close();
+        --pool.open;
+      }
+      if (pool.open < options_.max_connections_per_origin) {
+        ++pool.open;
+        reserved = true;
+      }
+    }
+    if (reserved) {
+      std::unique_ptr<Connection> conn;
+      std::exception_ptr error;
+      try {
+        conn = co_await connect(pool, origin, method);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      if (error) {
+        --pool.open;
+        hand_over_slot(pool);
+        std::rethrow_exception(error);
+      }
+      ++pool.connects;
+      co_return conn;
+    }
+
+    asio::steady_timer timer(strand_, asio::steady_timer::time_point::max());
+    Waiter waiter;
+    waiter.timer = &timer;
+    pool.waiters.push_back(&waiter);
+    error_code ec;
+    co_await timer.async_wait(with_ec(ec));
+    std::erase(pool.waiters, &waiter);
+    if (waiter.handed) {
+      if (closed_ || co_await cancelled()) {
+        release(pool, std::move(waiter.handed));
+        std::rethrow_exception(make_aborted_error());
+      }
+      ++pool.reused;
+      co_return std::move(waiter.handed);
+    }
+    reserved = waiter.may_open;
+  }
+}
+
+asio::awaitable<std::unique_ptr<Connection>> ClientImpl::connect(Pool& pool, const Origin& origin,
+                                                                 std::string_view method) {
+  const auto key = origin.key();
+  ErrorContext ctx{method, key, Phase::resolve, options_.connect_timeout};
+  error_code ec;
+  auto endpoints =
+      co_await resolver_.async_resolve(origin.host, std::to_string(origin.port), with_ec(ec));
+  if (ec) std::rethrow_exception(make_transport_error(ec, ctx));
+
+  auto conn = std::make_unique<Connection>();
+  if (origin.tls) {
+    conn->tls = std::make_unique<Connection::TlsStream>(strand_, ssl_);
+  } else {
+    conn->plain = std::make_unique<beast::tcp_stream>(strand_);
+  }
+  // While connecting, shutdown() must be able to close it too.
+  pool.busy.insert(conn.get());
+  struct Unbusy {
+    Pool& pool;
+    Connection* conn;
+    ~Unbusy() { pool.busy.erase(conn); }
+  } unbusy{pool, conn.get()};
+
+  auto& lowest = conn->lowest();
+  lowest.expires_after(options_.connect_timeout);
+  co_await lowest.async_connect(endpoints, with_ec(ec));
+  ctx.phase = Phase::connect;
+  if (closed_) std::rethrow_exception(make_aborted_error());
+  if (ec) std::rethrow_exception(make_transport_error(ec, ctx));
+  lowest.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+
+  if (conn->tls) {
+    auto& tls = *conn->tls;
+    if (!is_ip_literal(origin.host)) {
+      SSL_set_tlsext_host_name(tls.native_handle(), origin.host.c_str());
+    }
+    if (options_.tls.verify_peer) {
+      tls.set_verify_mode(asio::ssl::verify_peer);
+      tls.set_verify_callback(asio::ssl::host_name_verification(origin.host));
+    } else {
+      tls.set_verify_mode(asio::ssl::verify_none);
+    }
+    co_await tls.async_handshake(asio::ssl::stream_base::client, with_ec(ec));
+    if (closed_) std::rethrow_exception(make_aborted_error());
+    if (ec) {
+      ctx.phase = Phase::handshake;
+      ctx.tls_verify_result = SSL_get_verify_result(tls.native_handle());
+      std::rethrow_exception(make_transport_error(ec, ctx));
+    }
+  }
+  lowest.expires_never();
+  options_.logger.log(LogLevel::debug, fmt::format("connected to {}", key));
+  co_return conn;
+}
+
+void ClientImpl::release(Pool& pool, std::unique_ptr<Connection> conn) {
+  conn->idle_since = std::chrono::steady_clock::now();
+  if (closed_) {
+    conn->close();
+    --pool.open;
+    return;
+  }
+  if (!pool.waiters.empty()) {
+    auto* waiter = pool.waiters.front();
+    pool.waiters.pop_front();
+    waiter->handed = std::move(conn);
+    waiter->timer->cancel();
+    return;
+  }
+  pool.idle.push_back(std::move(conn));
+  arm_sweep();
+}
+
+void ClientImpl::discard(Pool& pool, std::unique_ptr<Connection> conn) {
+  conn->close();
+  --pool.open;
+  hand_over_slot(pool);
+}
+
+void ClientImpl::hand_over_slot(Pool& pool) {
+  if (closed_ || pool.waiters.empty() || pool.open >= options_.max_connections_per_origin) return;
+  auto* waiter = pool.waiters.front();
+  pool.waiters.pop_front();
+  waiter->may_open = true;
+  ++pool.open;
+  waiter->timer->cancel();
+}
+
+void ClientImpl::arm_sweep() {
+  if (sweep_armed_ || closed_) return;
+  auto earliest = std::chrono::steady_clock::time_point::max();
+  for (const auto& [key, pool] : pools_) {
+    for (const auto& conn : pool.idle) earliest = std::min(earliest, conn->idle_since);
+  }
+  if (earliest == std::chrono::steady_clock::time_point::max()) return;
+  sweep_armed_ = true;
+  sweep_timer_.expires_at(earliest + options_.idle_timeout);
+  sweep_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+    if (auto self = weak.lock()) {
+      self->sweep_armed_ = false;
+      if (!ec) self->sweep();
+    }
+  });
+}
+
+void ClientImpl::sweep() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = pools_.begin(); it != pools_.end();) {
+    auto& pool = it->second;
+    std::erase_if(pool.idle, [&](std::unique_ptr<Connection>& conn) {
+      if (now - conn->idle_since < options_.idle_timeout) return false;
+      conn->close();
+      --pool.open;
+      return true;
+    });
+    // Forget origins nobody uses, so that touching many hosts does not grow memory. No
+    // request can hold a reference to a pool with nothing open and nobody waiting.
+    if (pool.open == 0 && pool.waiters.empty()) {
+      it = pools_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  arm_sweep();
+}
+
+void ClientImpl::shutdown() {
+  if (closed_) return;
+  closed_ = true;
+  sweep_timer_.cancel();
+  resolver_.cancel();
+  for (auto& [key, pool] : pools_) {
+    for (auto& conn : pool.idle) conn->close();
+    pool.open -= pool.idle.size();
+    pool.idle.clear();
+    for (auto* conn : pool.busy) conn->close();
+    for (auto* waiter : pool.waiters) waiter->timer->cancel();
+  }
+}
+
+PoolStats ClientImpl::stats(const std::string& key) const {
+  PoolStats out;
+  auto it = pools_.find(key);
+  if (it == pools_.end()) return out;
+  const auto& pool = it->second;
+  out.open = pool.open;
+  out.idle = pool.idle.size();
+  out.waiting = pool.waiters.size();
+  out.connects = pool.connects;
+  out.reused = pool.reused;
+  return out;
+}
+
+}  // namespace detail
+
+Client::Client(executor_type executor, ClientOptions options)
+    : impl_(std::make_shared<detail::ClientImpl>(std::move(executor), std::move(options))) {}
+
+Client::~Client() {
+  asio::dispatch(impl_->strand_, [impl = impl_] { impl->shutdown(); });
+}
+
+void Client::start_send(Request request,
+                        asio::any_completion_handler<SendSignature> handler) {
+  auto impl = impl_;
+  asio::co_spawn(impl->strand_, detail::ClientImpl::run(impl, std::move(request)),
+                 std::move(handler));
+}
+
+PoolStats Client::pool_stats(std::string_view origin) const {
+  auto parsed = detail::parse_url(origin);
+  return impl_->stats(parsed.origin.key());
+}
+
+Client::executor_type Client::get_executor() const noexcept { return impl_->executor_; }
+
+const ClientOptions& Client::options() const noexcept { return impl_->options_; }
+
+}  // namespace cadence::http
