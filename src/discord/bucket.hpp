@@ -83,6 +83,11 @@ struct Bucket : Waitable {
   TimePoint parked_until{};
   RateLimitScope park_scope = RateLimitScope::user;
   std::uint32_t max_in_flight = std::numeric_limits<std::uint32_t>::max();
+  /// Permits that were in flight on unknown buckets of the same major parameter when this bucket
+  /// learned its headers: they may be in this very bucket (two routes sharing a hash), so their
+  /// slots are held back until they answer.
+  std::vector<std::uint64_t> held_for;
+  std::uint64_t held_window = 0;
 };
 
 /// A sublimit inside a bucket for one request class: known (channel name/topic) or learned.
@@ -140,6 +145,7 @@ struct PermitRecord {
   Lane lane = Lane::bot;
   TimePoint sent_at{};
   bool auth = true;
+  bool unknown = false;  ///< sent while its bucket had no headers yet
   std::string request_class;
 };
 

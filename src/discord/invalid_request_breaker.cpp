@@ -47,8 +47,14 @@ Clock::duration InvalidRequestBreaker::time_until_closed(Clock::time_point now) 
 
 void InvalidRequestBreaker::expire_locked(std::int64_t second) const {
   const auto cutoff = second - options_.window.count();  // slots before this are out
-  auto from = std::max(expired_through_ + 1, cutoff - static_cast<std::int64_t>(kSlots));
-  for (auto sec = from; sec < cutoff; ++sec) {
+  if (cutoff - expired_through_ > static_cast<std::int64_t>(kSlots)) {
+    // Idle for longer than the ring: everything in it is out of the window.
+    slots_.fill(Slot{});
+    total_ = 0;
+    expired_through_ = cutoff - 1;
+    return;
+  }
+  for (auto sec = expired_through_ + 1; sec < cutoff; ++sec) {
     auto& slot = slots_[index(sec)];
     if (slot.second == sec) {
       total_ -= slot.count;

@@ -495,6 +495,10 @@ void LimiterCore::grant(Ticket* t, TimePoint now) {
   rec.auth = t->auth;
   rec.request_class = std::move(t->request_class);
   const auto pid = next_permit_++;
+  if (!b->known) {
+    rec.unknown = true;
+    unknown_permits_[t->route->major].push_back(pid);
+  }
   permits_.emplace(pid, std::move(rec));
   Ready ready;
   ready.ticket = t->id;
@@ -706,19 +710,17 @@ std::shared_ptr<Bucket> LimiterCore::learn_hash(RouteEntry& entry,
   return target;
 }
 
-void LimiterCore::apply_headers(Bucket& t, const PermitRecord& rec, bool same_bucket,
-                                const RateLimitHeaders& h, TimePoint now) {
+void LimiterCore::apply_headers(const std::shared_ptr<Bucket>& target, const PermitRecord& rec,
+                                bool same_bucket, const RateLimitHeaders& h, TimePoint now) {
+  Bucket& t = *target;
   if (!h.limit || !h.remaining || !h.reset_after) return;
   const auto limit = *h.limit;
   const auto remaining = std::min(*h.remaining, limit);
   const auto reset_est = now + *h.reset_after + options_.bucket_margin;
 
-  // A response with remaining == limit - 1 was the first request of its server window, so
-  // "arrival + reset_after - our send time" bounds the window length from above.
-  if (remaining + 1 == limit) {
-    const Duration sample = now + *h.reset_after - rec.sent_at;
-    t.period = t.period ? std::min(*t.period, sample) : sample;
-  }
+  // Every reset_after is at most the window's length, and the one that answers the request
+  // that opened a window (fixed or sliding) equals it; the largest seen is the estimate.
+  t.period = std::max(t.period.value_or(Duration::zero()), Duration(*h.reset_after));
   if (!t.known) {
     t.known = true;
     t.limit = limit;
@@ -726,7 +728,12 @@ void LimiterCore::apply_headers(Bucket& t, const PermitRecord& rec, bool same_bu
     t.window_in_flight = t.in_flight;
     t.remaining = saturating_sub(remaining, std::uint64_t{t.in_flight} + t.reserved);
     t.reset_at = reset_est;
-    if (!t.period) t.period = *h.reset_after;
+    if (auto it = unknown_permits_.find(rec.route->major); it != unknown_permits_.end()) {
+      t.held_for = it->second;
+      t.held_window = t.window;
+      t.remaining = saturating_sub(t.remaining, t.held_for.size());
+      holders_[rec.route->major].push_back(target);
+    }
     return;
   }
   t.limit = limit;
@@ -739,7 +746,6 @@ void LimiterCore::apply_headers(Bucket& t, const PermitRecord& rec, bool same_bu
   } else if (current_window) {
     t.reset_at = reset_est;
   }
-  if (!t.period) t.period = *h.reset_after;
 }
 
 void LimiterCore::on_429(const std::shared_ptr<RouteEntry>& entry, const PermitRecord& rec,
@@ -830,8 +836,15 @@ void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome) {
   }
   auto& entry = rec.route;
   entry->last_used = t_now;
+  if (rec.unknown) {
+    if (auto it = unknown_permits_.find(entry->major); it != unknown_permits_.end()) {
+      std::erase(it->second, permit);
+      if (it->second.empty()) unknown_permits_.erase(it);
+    }
+  }
 
   if (!outcome) {
+    if (rec.unknown) settle_sibling(permit, rec, nullptr, true);
     // Not sent: every slot it took is given back.
     if (b->known && rec.window == b->window) b->remaining = std::min(b->limit, b->remaining + 1);
     b->sends.erase_one(rec.sent_at);
@@ -844,6 +857,7 @@ void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome) {
     return;
   }
   if (outcome->status == 0) {
+    if (rec.unknown) settle_sibling(permit, rec, nullptr, false);  // counted who knows where
     dispatch(t_now);
     return;
   }
@@ -852,8 +866,12 @@ void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome) {
   if (outcome->headers.bucket) {
     target = learn_hash(*entry, entry, *outcome->headers.bucket, t_now);
   }
-  apply_headers(*target, rec, target == b, outcome->headers, t_now);
+  apply_headers(target, rec, target == b, outcome->headers, t_now);
   mark(target);
+  if (rec.unknown) {
+    // Only a hash proves which bucket the request was counted in.
+    settle_sibling(permit, rec, outcome->headers.bucket ? target.get() : nullptr, false);
+  }
 
   const auto status = outcome->status;
   if (status == 429) {
@@ -881,6 +899,27 @@ void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome) {
   }
   check_breaker(t_now);
   dispatch(t_now);
+}
+
+void LimiterCore::settle_sibling(std::uint64_t permit, const PermitRecord& rec,
+                                 const Bucket* counted_in, bool never_sent) {
+  auto it = holders_.find(rec.route->major);
+  if (it == holders_.end()) return;
+  auto& holders = it->second;
+  for (auto& h : holders) {
+    auto pos = std::find(h->held_for.begin(), h->held_for.end(), permit);
+    if (pos == h->held_for.end()) continue;
+    h->held_for.erase(pos);
+    // Never sent, or counted in another bucket: the slot held back here is free again. Counted
+    // here, or nobody knows where (no hash in the answer): it stays used.
+    const bool freed = never_sent || (counted_in != nullptr && counted_in != h.get());
+    if (freed && h->known && h->window == h->held_window) {
+      h->remaining = std::min(h->limit, h->remaining + 1);
+      mark(h);
+    }
+  }
+  std::erase_if(holders, [](const std::shared_ptr<Bucket>& h) { return h->held_for.empty(); });
+  if (holders.empty()) holders_.erase(it);
 }
 
 void LimiterCore::check_breaker(TimePoint now) {

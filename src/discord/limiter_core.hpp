@@ -116,8 +116,10 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   void apply_release(std::uint64_t permit, const Outcome* outcome);
   std::shared_ptr<Bucket> learn_hash(RouteEntry& entry, const std::shared_ptr<RouteEntry>& owner,
                                      const std::string& hash, TimePoint now);
-  void apply_headers(Bucket& target, const PermitRecord& rec, bool same_bucket,
-                     const RateLimitHeaders& headers, TimePoint now);
+  void apply_headers(const std::shared_ptr<Bucket>& target, const PermitRecord& rec,
+                     bool same_bucket, const RateLimitHeaders& headers, TimePoint now);
+  void settle_sibling(std::uint64_t permit, const PermitRecord& rec, const Bucket* counted_in,
+                      bool never_sent);
   void on_429(const std::shared_ptr<RouteEntry>& entry, const PermitRecord& rec,
               const std::string& request_class, const std::shared_ptr<Bucket>& target,
               const Outcome& outcome, TimePoint now);
@@ -138,6 +140,10 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   std::unordered_map<TicketId, std::unique_ptr<Ticket>> tickets_;
   std::unordered_map<std::uint64_t, PermitRecord> permits_;
   std::unordered_map<std::string, std::uint64_t> dead_webhooks_;
+  /// Per major parameter: permits in flight on unknown buckets, and known buckets holding slots
+  /// back for them.
+  std::unordered_map<std::string, std::vector<std::uint64_t>> unknown_permits_;
+  std::unordered_map<std::string, std::vector<std::shared_ptr<Bucket>>> holders_;
   std::uint64_t dead_webhook_seq_ = 0;
 
   LaneState bot_lane_;

@@ -67,7 +67,7 @@ std::optional<std::chrono::milliseconds> parse_seconds(std::string_view text) no
   std::uint64_t whole = 0;
   std::size_t int_digits = 0;
   while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-    if (++int_digits > 10) return std::nullopt;
+    if (++int_digits > 11) return std::nullopt;
     whole = whole * 10 + static_cast<std::uint64_t>(s[i] - '0');
     ++i;
   }
@@ -89,7 +89,7 @@ std::optional<std::chrono::milliseconds> parse_seconds(std::string_view text) no
     for (auto k = frac_digits; k < 3; ++k) frac_ms *= 10;
   }
   if (i != s.size() || int_digits == 0) return std::nullopt;
-  if (whole > 1'000'000'000ULL) return std::nullopt;
+  if (whole > 10'000'000'000ULL) return std::nullopt;
   const auto ms = whole * 1000 + frac_ms + (round_up ? 1 : 0);
   return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }

@@ -173,6 +173,12 @@ std::optional<Method> parse_method(std::string_view name) noexcept {
   return std::nullopt;
 }
 
+std::vector<std::string_view> Route::templates() {
+  std::vector<std::string_view> out;
+  for (const auto& t : detail::route_templates()) out.push_back(t.pattern);
+  return out;
+}
+
 Route Route::parse(std::string_view method, std::string_view path, const RouteOptions& options) {
   const auto m = parse_method(method);
   if (!m) {

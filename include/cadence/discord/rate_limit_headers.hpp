@@ -92,7 +92,8 @@ struct RateLimitBody {
 [[nodiscard]] std::optional<RateLimitBody> parse_rate_limit_body(std::string_view body) noexcept;
 
 /// Parses a non-negative decimal number of seconds ("1", "0.250", "64.57") into milliseconds,
-/// rounding up; std::nullopt for anything else (signs, exponents, more than 10^9 seconds).
+/// rounding up; std::nullopt for anything else (signs, exponents, more than 10^10 seconds, which
+/// still admits X-RateLimit-Reset's epoch seconds).
 [[nodiscard]] std::optional<std::chrono::milliseconds> parse_seconds(
     std::string_view text) noexcept;
 

@@ -91,6 +91,9 @@ class Route {
   [[nodiscard]] static Route parse(std::string_view method, std::string_view path,
                                    const RouteOptions& options = {});
 
+  /// Every template of the built-in table, e.g. "/channels/{channel_id}/messages".
+  [[nodiscard]] static std::vector<std::string_view> templates();
+
   [[nodiscard]] Method method() const noexcept { return method_; }
   /// The validated, percent-encoded path to send. Contains tokens: a secret.
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
