@@ -62,6 +62,18 @@ std::exception_ptr make_transport_error(const boost::system::error_code& ec,
                                         ctx.timeout.count());
     return std::make_exception_ptr(TimeoutError(what, ctx.timeout));
   }
+  if (ctx.phase == Phase::handshake) {
+    // Whatever breaks a handshake (a reset from a server that does not speak TLS, an alert, a
+    // rejected certificate) is reported as a TLS failure, which is what the user must fix.
+    std::string detail = ec.message();
+    if (ctx.tls_verify_result != X509_V_OK) {
+      detail = fmt::format("certificate rejected: {}",
+                           X509_verify_cert_error_string(ctx.tls_verify_result));
+    } else if (is_stale_connection_error(ec)) {
+      detail = "the server closed the connection (does it speak TLS on this port?)";
+    }
+    return std::make_exception_ptr(TlsError(fmt::format("{}: {}", prefix(ctx), detail)));
+  }
   if (ec == beast::http::error::body_limit) {
     return std::make_exception_ptr(ResponseTooLargeError(
         fmt::format("{}: response body larger than the {} byte limit", prefix(ctx),
@@ -99,12 +111,9 @@ std::exception_ptr make_transport_error(const boost::system::error_code& ec,
   }
   if (ec.category() == asio::error::get_ssl_category() ||
       ec.category() == asio::ssl::error::get_stream_category()) {
-    std::string detail = ec.message();
-    if (ctx.tls_verify_result != X509_V_OK) {
-      detail = fmt::format("certificate rejected: {}",
-                           X509_verify_cert_error_string(ctx.tls_verify_result));
-    }
-    return std::make_exception_ptr(TlsError(fmt::format("{}: {}", prefix(ctx), detail)));
+    return std::make_exception_ptr(
+        TlsError(fmt::format("{}: TLS failure after the handshake ({})", prefix(ctx),
+                             ec.message())));
   }
   if (ec.category() == beast::http::make_error_code(beast::http::error::bad_version).category()) {
     return std::make_exception_ptr(
