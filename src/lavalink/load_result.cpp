@@ -75,6 +75,11 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv,
   jv = std::move(o);
 }
 
+void tag_invoke(const boost::json::value_from_tag& tag, boost::json::value& jv,
+                LoadResult&& result) {
+  tag_invoke(tag, jv, static_cast<const LoadResult&>(result));
+}
+
 LoadResult tag_invoke(const boost::json::value_to_tag<LoadResult>&, const boost::json::value& jv) {
   using namespace detail;
   const Path root;

@@ -83,6 +83,11 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv,
   jv = json::object{{"class", class_name(status)}, {"details", std::visit(Details{}, status)}};
 }
 
+void tag_invoke(const boost::json::value_from_tag& tag, boost::json::value& jv,
+                RoutePlannerStatus&& status) {
+  tag_invoke(tag, jv, static_cast<const RoutePlannerStatus&>(status));
+}
+
 RoutePlannerStatus tag_invoke(const boost::json::value_to_tag<RoutePlannerStatus>&,
                               const boost::json::value& jv) {
   const Path root;

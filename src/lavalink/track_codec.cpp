@@ -347,7 +347,10 @@ DecodedTrack TrackCodec::decode_message(std::span<const std::byte> message) {
   return to_decoded_track(view);
 }
 
-std::string TrackCodec::encode(const DecodedTrack& track) { return encode(track, max_version); }
+std::string TrackCodec::encode(const DecodedTrack& track) {
+  if (matches_original(track, track.version)) return track.encoded;
+  return encode(track, max_version);
+}
 
 std::string TrackCodec::encode(const DecodedTrack& track, int version) {
   const Plan p = plan(track, version);
@@ -356,13 +359,18 @@ std::string TrackCodec::encode(const DecodedTrack& track, int version) {
                       [](std::span<const std::uint8_t> bytes) { return base64::encode(bytes); });
 }
 
-EncodeResult TrackCodec::encode_to(const DecodedTrack& track, std::span<char> out, int version) {
-  const Plan p = plan(track, version);
-  if (matches_original(track, version)) {
+EncodeResult TrackCodec::encode_to(const DecodedTrack& track, std::span<char> out,
+                                   std::optional<int> chosen) {
+  const int version = chosen.value_or(max_version);
+  // An explicit version is checked even when the original is kept, so errors do not depend
+  // on whether the track was decoded.
+  if (chosen) (void)plan(track, version);
+  if (matches_original(track, chosen.value_or(track.version))) {
     if (out.size() < track.encoded.size()) return {track.encoded.size(), false};
     std::memcpy(out.data(), track.encoded.data(), track.encoded.size());
     return {track.encoded.size(), true};
   }
+  const Plan p = plan(track, version);
   const std::size_t size = base64::encoded_size(p.message);
   if (out.size() < size) return {size, false};
   with_message(track, p, [&](std::span<const std::uint8_t> bytes) {

@@ -63,6 +63,9 @@ Playlist tag_invoke(const boost::json::value_to_tag<Playlist>&, const boost::jso
 
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv,
                 const LoadResult& result);
+/// Needed so that rvalues pick this rather than Boost.JSON's generic std::variant conversion
+/// (which would drop loadType).
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, LoadResult&& result);
 LoadResult tag_invoke(const boost::json::value_to_tag<LoadResult>&, const boost::json::value& jv);
 
 }  // namespace cadence::lavalink

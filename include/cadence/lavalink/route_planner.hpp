@@ -70,6 +70,9 @@ using RoutePlannerStatus = std::variant<RotatingIpRoutePlanner, NanoIpRoutePlann
 
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv,
                 const RoutePlannerStatus& status);
+/// Keeps rvalues away from Boost.JSON's generic std::variant conversion (which drops `class`).
+void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv,
+                RoutePlannerStatus&& status);
 RoutePlannerStatus tag_invoke(const boost::json::value_to_tag<RoutePlannerStatus>&,
                               const boost::json::value& jv);
 

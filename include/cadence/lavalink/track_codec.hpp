@@ -94,13 +94,16 @@ class TrackCodec {
 
   /// The track's text: `track.encoded` while the fields still match it, else version 3.
   [[nodiscard]] static std::string encode(const DecodedTrack& track);
-  /// The track's text in a chosen version (1-3). Version 1 cannot carry uri, artworkUrl or
+  /// The track's text in a chosen version (1-3); `track.encoded` only when it has that version
+  /// and the fields still match it. Version 1 cannot carry uri, artworkUrl or
   /// isrc, version 2 not artworkUrl or isrc: those throw std::invalid_argument, as do text
   /// fields that are not valid UTF-8 or longer than 65535 bytes of modified UTF-8.
   [[nodiscard]] static std::string encode(const DecodedTrack& track, int version);
   /// Writes the text into `out` when it fits; never writes past out.size(). Otherwise reports
-  /// the size needed and writes nothing. Same rules and errors as encode(track, version).
-  static EncodeResult encode_to(const DecodedTrack& track, std::span<char> out, int version = 3);
+  /// the size needed and writes nothing. Without a version, the same text as encode(track);
+  /// with one, as encode(track, version), with the same errors.
+  static EncodeResult encode_to(const DecodedTrack& track, std::span<char> out,
+                                std::optional<int> version = std::nullopt);
   /// The binary message (header included) in a chosen version.
   [[nodiscard]] static std::vector<std::byte> encode_message(const DecodedTrack& track,
                                                              int version = 3);
