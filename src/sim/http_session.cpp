@@ -57,6 +57,8 @@ void HttpSession::start() { asio::co_spawn(stream_.get_executor(), run(), asio::
 void HttpSession::close() {
   asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
     if (self->closed_ || self->handed_over_) return;
+    self->closing_ = true;
+    if (self->phase_ == Phase::handling || self->phase_ == Phase::writing) return;
     self->closed_ = true;
     self->timer_.cancel();
     self->shut(false);
@@ -105,6 +107,13 @@ asio::awaitable<void> HttpSession::run() {
     parser.body_limit(server_->options.body_limit);
     stream_.expires_after(server_->options.idle_timeout);
     auto [ec, n] = co_await http::async_read_header(stream_, buffer_, parser, nothrow);
+    if (ec == http::error::body_limit) {
+      // The Content-Length alone was over the limit.
+      HttpResponse too_large = HttpResponse::text(413, "request body too large");
+      too_large.keep_alive = false;
+      co_await write(parser.get(), too_large);
+      break;
+    }
     if (ec) break;
     if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
       // curl and others hold back a large body until they see this.
@@ -126,6 +135,8 @@ asio::awaitable<void> HttpSession::run() {
     ++server_->requests;
     if (!co_await serve(parser.release())) break;
   }
+  if (response_ && response_->on_done) on_done_ = std::move(response_->on_done);
+  response_.reset();
   finish_request();
   if (!handed_over_) shut(false);
   server_->remove(id_);
@@ -141,9 +152,11 @@ asio::awaitable<bool> HttpSession::serve(Request request) {
 
   response_.reset();
   const auto sequence = ++sequence_;
+  phase_ = Phase::handling;
   const bool called =
       server_->call_user([&] { server_->handler(std::move(plain), Responder(self, sequence)); });
-  if (!called) co_return false;
+  phase_ = Phase::waiting;
+  if (!called || (closing_ && !response_)) co_return false;
   while (!response_ && !closed_) {
     timer_.expires_at(asio::steady_timer::time_point::max());
     co_await timer_.async_wait(nothrow);
@@ -156,6 +169,7 @@ asio::awaitable<bool> HttpSession::serve(Request request) {
   on_done_ = std::move(response.on_done);
   response.on_done = nullptr;
   if (response.delay.count() > 0) {
+    if (closing_) co_return false;
     timer_.expires_after(response.delay);
     co_await timer_.async_wait(nothrow);
     if (closed_) co_return false;
@@ -174,6 +188,8 @@ asio::awaitable<bool> HttpSession::write(const Request& request, HttpResponse& r
     case HttpAction::truncate:
       break;
   }
+  // A client that stops reading must not hold the connection (and stop()) forever.
+  stream_.expires_after(server_->options.idle_timeout);
   http::response<http::string_body> out;
   out.version(request.version());
   out.result(response.status);
@@ -189,8 +205,13 @@ asio::awaitable<bool> HttpSession::write(const Request& request, HttpResponse& r
     out.content_length(response.body.size());
     if (request.method() != http::verb::head) out.body() = std::move(response.body);
   }
-  const bool keep = response.keep_alive && request.keep_alive() && !server_->stopped();
+  const bool keep = response.keep_alive && request.keep_alive() && !closing_;
   out.keep_alive(keep);
+  phase_ = Phase::writing;
+  struct Idle {
+    Phase& phase;
+    ~Idle() { phase = Phase::idle; }
+  } idle{phase_};
 
   if (response.action == HttpAction::truncate) {
     std::ostringstream serialized;
@@ -205,7 +226,7 @@ asio::awaitable<bool> HttpSession::write(const Request& request, HttpResponse& r
   }
   auto [ec, n] = co_await http::async_write(stream_, out, nothrow);
   finish_request();
-  co_return !ec && keep;
+  co_return !ec && keep && !closing_;
 }
 
 asio::awaitable<bool> HttpSession::upgrade(Request request, HttpRequest plain,

@@ -45,6 +45,12 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
   std::string remote_;
   std::uint64_t id_ = 0;
   std::uint64_t sequence_ = 0;
+  // What the connection is doing, so that stop() can let an answer being produced or written
+  // finish (stop() called from inside a handler must not lose that handler's answer) while it
+  // closes idle or waiting connections at once.
+  enum class Phase { idle, handling, waiting, writing };
+  Phase phase_ = Phase::idle;
+  bool closing_ = false;
   bool closed_ = false;
   bool handed_over_ = false;
   std::optional<HttpResponse> response_;

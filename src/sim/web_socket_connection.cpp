@@ -87,6 +87,11 @@ asio::awaitable<void> WebSocketConnection::run(
     reason = std::string(ws_.reason().reason.data(), ws_.reason().reason.size());
   }
   if (on_close_) server_->call_user([&] { on_close_(code, reason); });
+  // Handlers often capture the session handle, which points back here: drop them to break the
+  // cycle, or the connection would never be freed.
+  on_message_ = nullptr;
+  on_close_ = nullptr;
+  open_callback_ = nullptr;
   boost::system::error_code ignored;
   beast::get_lowest_layer(ws_).socket().close(ignored);
   server_->remove(id_);
