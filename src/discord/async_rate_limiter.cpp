@@ -1,0 +1,237 @@
+#include "cadence/discord/async_rate_limiter.hpp"
+
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/system/system_error.hpp>
+#include <functional>
+#include <unordered_map>
+
+namespace cadence::discord {
+namespace detail {
+
+namespace asio = boost::asio;
+using Handler = asio::any_completion_handler<AsyncRateLimiter::Signature>;
+
+/// Arranges one callback at a time point; the callback may run on any thread.
+class WakeSource {
+ public:
+  virtual ~WakeSource() = default;
+  virtual void arm(Clock::time_point at, std::function<void()> fn) = 0;
+  virtual void disarm() = 0;
+};
+
+class SteadyWakeSource final : public WakeSource {
+ public:
+  explicit SteadyWakeSource(asio::any_io_executor strand) : timer_(std::move(strand)) {}
+  void arm(Clock::time_point at, std::function<void()> fn) override {
+    timer_.expires_at(at);  // cancels the previous wait, which then sees operation_aborted
+    timer_.async_wait([fn = std::move(fn)](const boost::system::error_code& ec) {
+      if (!ec) fn();
+    });
+  }
+  void disarm() override { timer_.cancel(); }
+
+ private:
+  asio::steady_timer timer_;
+};
+
+class ManualWakeSource final : public WakeSource {
+ public:
+  explicit ManualWakeSource(std::shared_ptr<ManualClock> clock) : clock_(std::move(clock)) {}
+  ~ManualWakeSource() override { disarm(); }
+  void arm(Clock::time_point at, std::function<void()> fn) override {
+    disarm();
+    id_ = clock_->at(at, std::move(fn));
+  }
+  void disarm() override {
+    if (id_) clock_->cancel(id_);
+    id_ = 0;
+  }
+
+ private:
+  std::shared_ptr<ManualClock> clock_;
+  std::uint64_t id_ = 0;
+};
+
+class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState> {
+ public:
+  AsyncLimiterState(asio::any_io_executor executor, std::shared_ptr<const Clock> clock,
+                    RateLimiterOptions options)
+      : executor_(std::move(executor)),
+        strand_(asio::make_strand(executor_)),
+        limiter_(std::move(clock), std::move(options)) {}
+
+  void init(std::unique_ptr<WakeSource> wake) {
+    wake_ = std::move(wake);
+    std::weak_ptr<AsyncLimiterState> weak = weak_from_this();
+    limiter_.set_dispatch(
+        [strand = strand_](std::function<void()> fn) { asio::post(strand, std::move(fn)); },
+        [weak] {
+          if (auto self = weak.lock()) self->pump();
+        });
+  }
+
+  asio::any_io_executor executor() const { return executor_; }
+  asio::any_io_executor strand() const { return strand_; }
+
+  void acquire(Route route, AcquireOptions options, Handler handler) {
+    if (closed_) {
+      complete(std::move(handler), aborted(), Permit{});
+      return;
+    }
+    auto result = limiter_.acquire(route, options);
+    if (result.granted()) {
+      complete(std::move(handler), nullptr, std::move(result.permit));
+    } else if (result.failed()) {
+      complete(std::move(handler), result.error, Permit{});
+    } else {
+      const auto ticket = result.ticket;
+      auto slot = asio::get_associated_cancellation_slot(handler);
+      if (slot.is_connected()) {
+        std::weak_ptr<AsyncLimiterState> weak = weak_from_this();
+        slot.assign([weak, strand = strand_, ticket](asio::cancellation_type type) {
+          if ((type & (asio::cancellation_type::terminal | asio::cancellation_type::partial |
+                       asio::cancellation_type::total)) == asio::cancellation_type::none) {
+            return;
+          }
+          asio::post(strand, [weak, ticket] {
+            if (auto self = weak.lock()) self->cancel(ticket);
+          });
+        });
+      }
+      pending_.emplace(ticket, std::move(handler));
+    }
+    pump();
+  }
+
+  void cancel(TicketId ticket) {
+    auto it = pending_.find(ticket);
+    if (it == pending_.end()) return;
+    limiter_.cancel(ticket);
+    auto handler = std::move(it->second);
+    pending_.erase(it);
+    complete(std::move(handler), aborted(), Permit{});
+    pump();
+  }
+
+  BucketSnapshot bucket(const Route& route) const { return limiter_.bucket(route); }
+
+  void pump() {
+    for (auto& ready : limiter_.poll()) {
+      auto it = pending_.find(ready.ticket);
+      if (it == pending_.end()) continue;  // cancelled meanwhile: the permit gives its slot back
+      auto handler = std::move(it->second);
+      pending_.erase(it);
+      complete(std::move(handler), ready.error, std::move(ready.permit));
+    }
+    rearm();
+  }
+
+  void shutdown() {
+    closed_ = true;
+    if (wake_) wake_->disarm();
+    auto pending = std::move(pending_);
+    pending_.clear();
+    for (auto& [ticket, handler] : pending) {
+      limiter_.cancel(ticket);
+      complete(std::move(handler), aborted(), Permit{});
+    }
+    (void)limiter_.poll();
+  }
+
+ private:
+  static std::exception_ptr aborted() {
+    return std::make_exception_ptr(
+        boost::system::system_error(asio::error::operation_aborted, "rate limiter"));
+  }
+
+  void complete(Handler handler, std::exception_ptr error, Permit permit) {
+    asio::get_associated_cancellation_slot(handler).clear();
+    // Posted through the I/O executor, then run on the handler's own executor.
+    auto ex = asio::get_associated_executor(handler, executor_);
+    asio::post(executor_, asio::bind_executor(ex, [h = std::move(handler), error = std::move(error),
+                                                   p = std::move(permit)]() mutable {
+                 std::move(h)(error, std::move(p));
+               }));
+  }
+
+  void rearm() {
+    if (closed_ || !wake_) return;
+    const auto next = limiter_.next_wakeup();
+    if (!next) {
+      if (armed_) wake_->disarm();
+      armed_.reset();
+      return;
+    }
+    if (armed_ == next) return;
+    armed_ = next;
+    std::weak_ptr<AsyncLimiterState> weak = weak_from_this();
+    wake_->arm(*next, [weak, strand = strand_] {
+      asio::post(strand, [weak] {
+        if (auto self = weak.lock()) {
+          self->armed_.reset();
+          self->pump();
+        }
+      });
+    });
+  }
+
+  asio::any_io_executor executor_;
+  asio::any_io_executor strand_;
+  RateLimiter limiter_;
+  std::unique_ptr<WakeSource> wake_;
+  std::unordered_map<TicketId, Handler> pending_;
+  std::optional<Clock::time_point> armed_;
+  bool closed_ = false;
+};
+
+}  // namespace detail
+
+namespace asio = boost::asio;
+
+AsyncRateLimiter::AsyncRateLimiter(asio::any_io_executor executor, RateLimiterOptions options)
+    : state_(std::make_shared<detail::AsyncLimiterState>(executor, SteadyClock::shared(),
+                                                         std::move(options))) {
+  state_->init(std::make_unique<detail::SteadyWakeSource>(state_->strand()));
+}
+
+AsyncRateLimiter::AsyncRateLimiter(asio::any_io_executor executor,
+                                   std::shared_ptr<ManualClock> clock, RateLimiterOptions options)
+    : state_(std::make_shared<detail::AsyncLimiterState>(executor, clock, std::move(options))) {
+  state_->init(std::make_unique<detail::ManualWakeSource>(std::move(clock)));
+}
+
+AsyncRateLimiter::~AsyncRateLimiter() {
+  asio::post(state_->strand(), [state = state_] { state->shutdown(); });
+}
+
+asio::any_io_executor AsyncRateLimiter::get_executor() const noexcept { return state_->executor(); }
+
+void AsyncRateLimiter::start(Route route, AcquireOptions options,
+                             asio::any_completion_handler<Signature> handler) {
+  // Never inline: even an immediate grant goes through the strand and then a post.
+  asio::post(state_->strand(), [state = state_, route = std::move(route), options,
+                                handler = std::move(handler)]() mutable {
+    state->acquire(std::move(route), options, std::move(handler));
+  });
+}
+
+void AsyncRateLimiter::start_bucket(
+    Route route, asio::any_completion_handler<void(std::exception_ptr, BucketSnapshot)> handler) {
+  asio::post(state_->strand(), [state = state_, route = std::move(route),
+                                handler = std::move(handler)]() mutable {
+    auto snapshot = state->bucket(route);
+    auto ex = asio::get_associated_executor(handler, state->executor());
+    asio::post(state->executor(),
+               asio::bind_executor(ex, [h = std::move(handler), s = std::move(snapshot)]() mutable {
+                 std::move(h)(nullptr, std::move(s));
+               }));
+  });
+}
+
+}  // namespace cadence::discord
