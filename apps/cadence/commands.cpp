@@ -2,10 +2,12 @@
 
 namespace cadence::app {
 
+void register_sim(CLI::App&, Commands&);
+
 // Each group adds its registration function here (declared next to its use to keep
 // commands.hpp free of group names).
 const std::vector<GroupRegistration>& command_groups() {
-  static const std::vector<GroupRegistration> groups = {};
+  static const std::vector<GroupRegistration> groups = {register_sim};
   return groups;
 }
 
