@@ -10,7 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <vector>
+#include <deque>
 
 #include "cadence/core/clock.hpp"
 
@@ -40,10 +40,9 @@ class GlobalLane {
   std::uint32_t limit_;
   Clock::duration window_;
   Clock::time_point paused_until_{};
-  // Ring of the last `limit_` send times, oldest at head_.
-  std::vector<Clock::time_point> sends_;
-  std::size_t head_ = 0;
-  std::size_t size_ = 0;
+  // The last (at most `limit_`) send times, oldest first; grows only as far as it is used, so
+  // a huge limit costs nothing up front.
+  std::deque<Clock::time_point> sends_;
 };
 
 }  // namespace cadence::discord
