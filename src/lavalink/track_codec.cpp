@@ -44,9 +44,15 @@ class Reader {
     const std::size_t len = be16(data_ + pos_);
     const std::size_t start = pos_ + 2;
     if (end_ - start < len) return fail(pos_, "text runs past the end of the message");
-    std::size_t size = 0;
-    const std::size_t bad = detail::mutf8_to_utf8(data_ + start, len, data_ + start, size);
-    if (bad != detail::mutf8_ok) return fail(start + bad, "invalid modified UTF-8");
+    std::size_t size = detail::ascii_prefix(data_ + start, len, end_ - start);
+    if (size != len) {
+      // Convert in place from the first byte that is not plain ASCII.
+      std::size_t rest = 0;
+      const std::size_t bad =
+          detail::mutf8_to_utf8(data_ + start + size, len - size, data_ + start + size, rest);
+      if (bad != detail::mutf8_ok) return fail(start + size + bad, "invalid modified UTF-8");
+      size += rest;
+    }
     out = std::string_view(reinterpret_cast<const char*>(data_ + start), size);
     pos_ = start + len;
     return true;

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Side-by-side decode throughput: `cadence track decode -` versus @lavalink/encoding (npm)
+# doing decode + JSON.stringify per line, over the same 1,000,000-line file of real tracks
+# (tests/lavalink/data/track-vectors.json, repeated). Each side writes its JSON to /dev/null.
+#
+#   bench/track_decode_vs_npm.sh [path/to/cadence] [lines]
+#
+# @lavalink/encoding is installed into bench/node_modules at run time (gitignored), never
+# vendored.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+cadence="${1:-$root/build/release/bin/cadence}"
+lines="${2:-1000000}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+if [ ! -x "$cadence" ]; then
+  echo "no cadence binary at $cadence (build the release preset first)" >&2
+  exit 2
+fi
+
+if [ ! -d "$here/node_modules/@lavalink/encoding" ]; then
+  (cd "$here" && npm install --no-save --no-audit --no-fund --silent @lavalink/encoding >&2)
+fi
+
+python3 - "$root/tests/lavalink/data/track-vectors.json" "$lines" > "$work/tracks.txt" <<'PY'
+import json, sys
+vectors = [v["encoded"] for v in json.load(open(sys.argv[1]))]
+n = int(sys.argv[2])
+out = sys.stdout
+for i in range(n):
+    out.write(vectors[i % len(vectors)])
+    out.write("\n")
+PY
+
+cat > "$work/decode.js" <<'JS'
+// One JSON object per line, like `cadence track decode -`.
+const { decode } = require(process.argv[2]);
+const fs = require("fs");
+const text = fs.readFileSync(process.argv[3], "utf8");
+const out = [];
+let size = 0;
+const flush = () => { fs.writeSync(1, out.join("")); out.length = 0; size = 0; };
+for (const line of text.split("\n")) {
+  if (line.length === 0) continue;
+  const s = JSON.stringify(decode(line), (k, v) => (typeof v === "bigint" ? Number(v) : v)) + "\n";
+  out.push(s);
+  size += s.length;
+  if (size > (1 << 20)) flush();
+}
+flush();
+JS
+
+seconds() { python3 -c 'import sys,time; print(f"{time.perf_counter():.6f}")'; }
+best_of() {  # best of 3 wall-clock runs of "${@:2}" with stdin from $1, stdout to /dev/null
+  local input="$1" best=""
+  shift
+  for _ in 1 2 3; do
+    local t0 t1 dt
+    t0=$(seconds); "$@" < "$input" > /dev/null; t1=$(seconds)
+    dt=$(python3 -c "print($t1 - $t0)")
+    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $dt < $best else 1)"; then best=$dt; fi
+  done
+  echo "$best"
+}
+
+c=$(best_of "$work/tracks.txt" "$cadence" track decode -)
+n=$(best_of /dev/null node "$work/decode.js" "$here/node_modules/@lavalink/encoding" "$work/tracks.txt")
+python3 - "$lines" "$c" "$n" <<'PY'
+import sys
+lines, c, n = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print(f"lines: {lines}")
+print(f"cadence track decode -      : {c:.3f} s  {lines / c / 1e6:.2f} M tracks/s")
+print(f"@lavalink/encoding + stringify: {n:.3f} s  {lines / n / 1e6:.2f} M tracks/s")
+print(f"ratio: {n / c:.1f}x")
+PY
