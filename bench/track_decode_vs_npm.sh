@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side decode throughput: `cadence track decode -` versus @lavalink/encoding (npm)
 # doing decode + JSON.stringify per line, over the same 1,000,000-line file of real tracks
-# (tests/lavalink/data/track-vectors.json, repeated). Each side writes its JSON to /dev/null.
+# (the version-2 vectors of tests/lavalink/data/track-vectors.json, repeated: @lavalink/encoding
+# 0.1.x rejects version 3). Each side writes its JSON to /dev/null.
 #
 #   bench/track_decode_vs_npm.sh [path/to/cadence] [lines]
 #
@@ -27,7 +28,7 @@ fi
 
 python3 - "$root/tests/lavalink/data/track-vectors.json" "$lines" > "$work/tracks.txt" <<'PY'
 import json, sys
-vectors = [v["encoded"] for v in json.load(open(sys.argv[1]))]
+vectors = [v["encoded"] for v in json.load(open(sys.argv[1])) if v["encoding"]["version"] == 2]
 n = int(sys.argv[2])
 out = sys.stdout
 for i in range(n):
@@ -53,7 +54,19 @@ for (const line of text.split("\n")) {
 flush();
 JS
 
-seconds() { python3 -c 'import sys,time; print(f"{time.perf_counter():.6f}")'; }
+# Both sides must decode every line, or the timing means nothing.
+check_lines() {
+  local got
+  got=$("$@" | wc -l)
+  if [ "$got" -ne "$lines" ]; then
+    echo "$1 wrote $got lines, expected $lines" >&2
+    exit 1
+  fi
+}
+check_lines "$cadence" track decode - < "$work/tracks.txt"
+check_lines node "$work/decode.js" "$here/node_modules/@lavalink/encoding" "$work/tracks.txt"
+
+seconds() { echo "${EPOCHREALTIME/,/.}"; }  # bash 5: no process start inside the interval
 best_of() {  # best of 3 wall-clock runs of "${@:2}" with stdin from $1, stdout to /dev/null
   local input="$1" best=""
   shift

@@ -23,80 +23,124 @@ namespace json = boost::json;
 
 constexpr std::size_t block_size = 1 << 20;
 
-// Collects output and writes it in blocks.
+// Writers over a raw pointer into a buffer the caller has sized: a whole output line is
+// reserved once and then written without per-piece capacity checks.
+namespace write {
+
+template <std::size_t N>
+inline char* literal(char* p, const char (&text)[N]) {
+  std::memcpy(p, text, N - 1);
+  return p + N - 1;
+}
+
+inline char* number(char* p, std::int64_t v) { return std::to_chars(p, p + 24, v).ptr; }
+
+inline char* escape(char* p, unsigned char c) {
+  if (c >= 0x20 && c != '"' && c != '\\') {
+    *p++ = static_cast<char>(c);
+    return p;
+  }
+  *p++ = '\\';
+  switch (c) {
+    case '"':
+    case '\\':
+      *p++ = static_cast<char>(c);
+      break;
+    case '\n':
+      *p++ = 'n';
+      break;
+    case '\r':
+      *p++ = 'r';
+      break;
+    case '\t':
+      *p++ = 't';
+      break;
+    default: {
+      static constexpr char hex[] = "0123456789abcdef";
+      p = literal(p, "u00");
+      *p++ = hex[c >> 4];
+      *p++ = hex[c & 15];
+    }
+  }
+  return p;
+}
+
+/// Bytes string() may write for `n` bytes of text.
+constexpr std::size_t string_bound(std::size_t n) { return 6 * n + 2; }
+
+// A JSON string. Text from the decoder is valid UTF-8, so only quotes, backslashes and
+// control characters need escapes; 8-byte words without them are copied whole.
+inline char* string(char* p, std::string_view text) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  *p++ = '"';
+  std::size_t i = 0;
+  while (i + 8 <= n) {
+    std::uint64_t w;
+    std::memcpy(&w, in + i, 8);
+    // Any byte < 0x20, '"' or '\\' (each test is exact about "any byte").
+    const std::uint64_t q = w ^ (ones * '"');
+    const std::uint64_t b = w ^ (ones * '\\');
+    const std::uint64_t special =
+        ((w - ones * 0x20) & ~w & highs) | ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs);
+    if (special == 0) {
+      std::memcpy(p, &w, 8);
+      p += 8;
+      i += 8;
+      continue;
+    }
+    for (const std::size_t end = i + 8; i < end; ++i) p = escape(p, in[i]);
+  }
+  for (; i < n; ++i) p = escape(p, in[i]);
+  *p++ = '"';
+  return p;
+}
+
+inline char* nullable(char* p, const std::optional<std::string_view>& text) {
+  return text ? string(p, *text) : literal(p, "null");
+}
+
+}  // namespace write
+
+// Collects output in a flat buffer and writes it in blocks.
 class Output {
  public:
-  explicit Output(std::FILE* file) : file_(file) { buffer_.reserve(block_size + 4096); }
+  explicit Output(std::FILE* file) : file_(file), buffer_(2 * block_size) {}
   ~Output() { flush(); }
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
 
-  void put(std::string_view text) {
-    buffer_.append(text);
-    if (buffer_.size() >= block_size) flush();
-  }
-  void put(char c) { buffer_.push_back(c); }
-  void number(std::int64_t v) {
-    char digits[24];
-    const auto r = std::to_chars(digits, digits + sizeof digits, v);
-    buffer_.append(digits, r.ptr);
-  }
-  // A JSON string. Text from the decoder is valid UTF-8, so only quotes, backslashes and
-  // control characters need escapes; runs without them are copied at once.
-  void string(std::string_view text) {
-    buffer_.push_back('"');
-    std::size_t run = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      buffer_.append(text.data() + run, i - run);
-      run = i + 1;
-      switch (c) {
-        case '"':
-          buffer_.append("\\\"");
-          break;
-        case '\\':
-          buffer_.append("\\\\");
-          break;
-        case '\n':
-          buffer_.append("\\n");
-          break;
-        case '\r':
-          buffer_.append("\\r");
-          break;
-        case '\t':
-          buffer_.append("\\t");
-          break;
-        default: {
-          static constexpr char hex[] = "0123456789abcdef";
-          const char escape[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-          buffer_.append(escape, sizeof escape);
-        }
-      }
+  /// Room for `bound` bytes; write through the pointer, then commit() the end.
+  char* reserve(std::size_t bound) {
+    if (size_ + bound > buffer_.size()) {
+      flush();
+      if (bound > buffer_.size()) buffer_.resize(bound);
     }
-    buffer_.append(text.data() + run, text.size() - run);
-    buffer_.push_back('"');
+    return buffer_.data() + size_;
   }
-  void nullable(const std::optional<std::string_view>& text) {
-    if (text) {
-      string(*text);
-    } else {
-      buffer_.append("null");
-    }
+  void commit(const char* end) {
+    size_ = static_cast<std::size_t>(end - buffer_.data());
+    if (size_ >= block_size) flush();
   }
-  void end_line() {
-    buffer_.push_back('\n');
-    if (buffer_.size() >= block_size) flush();
+  /// One line of text.
+  void line(std::string_view text) {
+    char* p = reserve(text.size() + 1);
+    std::memcpy(p, text.data(), text.size());
+    p[text.size()] = '\n';
+    commit(p + text.size() + 1);
   }
   void flush() {
-    if (!buffer_.empty()) std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
-    buffer_.clear();
+    if (size_ != 0) std::fwrite(buffer_.data(), 1, size_, file_);
+    size_ = 0;
     std::fflush(file_);
   }
 
  private:
   std::FILE* file_;
-  std::string buffer_;
+  std::vector<char> buffer_;
+  std::size_t size_ = 0;
 };
 
 // Calls `fn(line, number)` for each line of stdin (without the newline), reading in blocks.
@@ -173,43 +217,52 @@ int run_lines(const char* command, const std::vector<std::string>& inputs, One o
 
 int run_decode(const std::vector<std::string>& inputs) {
   std::vector<std::byte> buffer;
-  std::string source_data;
   return run_lines("decode", inputs, [&](std::string_view text, Output& out) {
     const std::size_t need = lavalink::TrackCodec::view_buffer_size(text.size());
     if (buffer.size() < need) buffer.resize(need);
     const lavalink::TrackView t = lavalink::TrackCodec::decode_view(text, buffer);
-    out.put("{\"title\":");
-    out.string(t.title);
-    out.put(",\"author\":");
-    out.string(t.author);
-    out.put(",\"length\":");
-    out.number(t.length.count());
-    out.put(",\"identifier\":");
-    out.string(t.identifier);
-    out.put(t.is_stream ? ",\"isStream\":true,\"uri\":" : ",\"isStream\":false,\"uri\":");
-    out.nullable(t.uri);
-    out.put(",\"artworkUrl\":");
-    out.nullable(t.artwork_url);
-    out.put(",\"isrc\":");
-    out.nullable(t.isrc);
-    out.put(",\"sourceName\":");
-    out.string(t.source_name);
-    out.put(",\"position\":");
-    out.number(t.position.count());
-    out.put(",\"version\":");
-    out.number(t.version);
+    const auto text_size = [](const std::optional<std::string_view>& s) {
+      return s ? s->size() : 0;
+    };
+    // Field names, numbers and punctuation take well under 256 bytes.
+    const std::size_t bound =
+        256 +
+        write::string_bound(t.title.size() + t.author.size() + t.identifier.size() +
+                            text_size(t.uri) + text_size(t.artwork_url) + text_size(t.isrc) +
+                            t.source_name.size()) +
+        lavalink::base64::encoded_size(t.source_data.size());
+    char* p = out.reserve(bound);
+    p = write::literal(p, "{\"title\":");
+    p = write::string(p, t.title);
+    p = write::literal(p, ",\"author\":");
+    p = write::string(p, t.author);
+    p = write::literal(p, ",\"length\":");
+    p = write::number(p, t.length.count());
+    p = write::literal(p, ",\"identifier\":");
+    p = write::string(p, t.identifier);
+    p = t.is_stream ? write::literal(p, ",\"isStream\":true,\"uri\":")
+                    : write::literal(p, ",\"isStream\":false,\"uri\":");
+    p = write::nullable(p, t.uri);
+    p = write::literal(p, ",\"artworkUrl\":");
+    p = write::nullable(p, t.artwork_url);
+    p = write::literal(p, ",\"isrc\":");
+    p = write::nullable(p, t.isrc);
+    p = write::literal(p, ",\"sourceName\":");
+    p = write::string(p, t.source_name);
+    p = write::literal(p, ",\"position\":");
+    p = write::number(p, t.position.count());
+    p = write::literal(p, ",\"version\":");
+    p = write::number(p, t.version);
     if (!t.source_data.empty()) {
-      source_data.resize(lavalink::base64::encoded_size(t.source_data.size()));
-      lavalink::base64::encode(
-          std::span(reinterpret_cast<const std::uint8_t*>(t.source_data.data()),
-                    t.source_data.size()),
-          source_data.data());
-      out.put(",\"sourceData\":\"");
-      out.put(source_data);
-      out.put('"');
+      p = write::literal(p, ",\"sourceData\":\"");
+      const std::span bytes(reinterpret_cast<const std::uint8_t*>(t.source_data.data()),
+                            t.source_data.size());
+      lavalink::base64::encode(bytes, p);
+      p += lavalink::base64::encoded_size(bytes.size());
+      *p++ = '"';
     }
-    out.put('}');
-    out.end_line();
+    p = write::literal(p, "}\n");
+    out.commit(p);
   });
 }
 
@@ -289,8 +342,7 @@ int run_encode(const std::vector<std::string>& inputs) {
       const auto* begin = reinterpret_cast<const std::byte*>(blob.data());
       t.source_data.assign(begin, begin + r.size);
     }
-    out.put(lavalink::TrackCodec::encode(t, static_cast<int>(version)));
-    out.end_line();
+    out.line(lavalink::TrackCodec::encode(t, static_cast<int>(version)));
   });
 }
 
