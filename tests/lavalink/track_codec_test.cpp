@@ -280,7 +280,7 @@ TEST(TrackCodec, RejectsBooleanOtherThanZeroOrOne) {
 
 TEST(TrackCodec, RejectsMissingRoomForPosition) {
   auto message = TrackCodec::encode_message(sample_track());
-  message.resize(message.size() - 1);
+  message.pop_back();
   fix_header(message);
   EXPECT_THROW((void)TrackCodec::decode_message(message), TrackDecodeError);
 }
