@@ -26,7 +26,8 @@ function(cadence_add_layer layer)
     $<INSTALL_INTERFACE:include>
     PRIVATE ${PROJECT_SOURCE_DIR}/src)
   target_compile_features(${target} PUBLIC cxx_std_20)
-  target_link_libraries(${target} PUBLIC ${ARG_DEPS} ${ARG_EXTERNAL}
-                        PRIVATE $<BUILD_INTERFACE:cadence_warnings>)
+  target_link_libraries(${target} PUBLIC ${ARG_DEPS} ${ARG_EXTERNAL})
+  # Flags, not a link to cadence_warnings, so that the exported targets stay self-contained.
+  target_compile_options(${target} PRIVATE ${CADENCE_WARNING_FLAGS})
   set(CADENCE_LAYERS ${CADENCE_LAYERS} ${target} PARENT_SCOPE)
 endfunction()

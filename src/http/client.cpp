@@ -152,7 +152,9 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
                    self->options_.max_header_size};
   bool resent = false;
   for (;;) {
-    auto conn = co_await self->acquire(pool, origin, method);
+    auto acquired = co_await self->acquire(pool, origin, method);
+    if (acquired.error) std::rethrow_exception(acquired.error);
+    auto conn = std::move(acquired.conn);
     const bool reused = conn->uses > 0;
     pool.busy.insert(conn.get());
 
@@ -221,8 +223,8 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
   }
 }
 
-asio::awaitable<std::unique_ptr<Connection>> ClientImpl::acquire(Pool& pool, const Origin& origin,
-                                                                 std::string_view method) {
+asio::awaitable<Acquired> ClientImpl::acquire(Pool& pool, const Origin& origin,
+                                              std::string_view method) {
   bool reserved = false;  // a slot under the cap is held for this request
   const auto cs = co_await asio::this_coro::cancellation_state;
   for (;;) {
@@ -231,7 +233,7 @@ asio::awaitable<std::unique_ptr<Connection>> ClientImpl::acquire(Pool& pool, con
         --pool.open;
         hand_over_slot(pool);
       }
-      std::rethrow_exception(make_aborted_error());
+      co_return Acquired{nullptr, make_aborted_error()};
     }
     if (!reserved) {
       const auto now = std::chrono::steady_clock::now();
@@ -240,7 +242,7 @@ asio::awaitable<std::unique_ptr<Connection>> ClientImpl::acquire(Pool& pool, con
         pool.idle.pop_back();
         if (now - conn->idle_since < options_.idle_timeout && conn->idle_and_open()) {
           ++pool.reused;
-          co_return conn;
+          co_return Acquired{std::move(conn), nullptr};
         }
         conn->close();
         --pool.open;
@@ -251,20 +253,14 @@ asio::awaitable<std::unique_ptr<Connection>> ClientImpl::acquire(Pool& pool, con
       }
     }
     if (reserved) {
-      std::unique_ptr<Connection> conn;
-      std::exception_ptr error;
-      try {
-        conn = co_await connect(pool, origin, method);
-      } catch (...) {
-        error = std::current_exception();
-      }
-      if (error) {
+      auto connected = co_await connect(pool, origin, method);
+      if (connected.error) {
         --pool.open;
         hand_over_slot(pool);
-        std::rethrow_exception(error);
+      } else {
+        ++pool.connects;
       }
-      ++pool.connects;
-      co_return conn;
+      co_return connected;
     }
 
     asio::steady_timer timer(strand_, asio::steady_timer::time_point::max());
@@ -277,24 +273,24 @@ asio::awaitable<std::unique_ptr<Connection>> ClientImpl::acquire(Pool& pool, con
     if (waiter.handed) {
       if (closed_ || is_cancelled(cs)) {
         release(pool, std::move(waiter.handed));
-        std::rethrow_exception(make_aborted_error());
+        co_return Acquired{nullptr, make_aborted_error()};
       }
       ++pool.reused;
-      co_return std::move(waiter.handed);
+      co_return Acquired{std::move(waiter.handed), nullptr};
     }
     reserved = waiter.may_open;
   }
 }
 
-asio::awaitable<std::unique_ptr<Connection>> ClientImpl::connect(Pool& pool, const Origin& origin,
-                                                                 std::string_view method) {
+asio::awaitable<Acquired> ClientImpl::connect(Pool& pool, const Origin& origin,
+                                              std::string_view method) {
   const auto key = origin.key();
   const auto cs = co_await asio::this_coro::cancellation_state;
   ErrorContext ctx{method, key, Phase::resolve, options_.connect_timeout};
   error_code ec;
   auto endpoints =
       co_await resolver_.async_resolve(origin.host, std::to_string(origin.port), with_ec(ec));
-  if (ec) std::rethrow_exception(make_transport_error(ec, ctx));
+  if (ec) co_return Acquired{nullptr, make_transport_error(ec, ctx)};
 
   auto conn = std::make_unique<Connection>();
   if (origin.tls) {
@@ -311,16 +307,16 @@ asio::awaitable<std::unique_ptr<Connection>> ClientImpl::connect(Pool& pool, con
   } unbusy{pool, conn.get()};
 
   auto& lowest = conn->lowest();
-  if (is_cancelled(cs)) std::rethrow_exception(make_aborted_error());
+  if (is_cancelled(cs)) co_return Acquired{nullptr, make_aborted_error()};
   lowest.expires_after(options_.connect_timeout);
   co_await lowest.async_connect(endpoints, with_ec(ec));
   ctx.phase = Phase::connect;
-  if (closed_) std::rethrow_exception(make_aborted_error());
-  if (ec) std::rethrow_exception(make_transport_error(ec, ctx));
+  if (closed_) co_return Acquired{nullptr, make_aborted_error()};
+  if (ec) co_return Acquired{nullptr, make_transport_error(ec, ctx)};
   lowest.socket().set_option(asio::ip::tcp::no_delay(true), ec);
 
   if (conn->tls) {
-    if (is_cancelled(cs)) std::rethrow_exception(make_aborted_error());
+    if (is_cancelled(cs)) co_return Acquired{nullptr, make_aborted_error()};
     auto& tls = *conn->tls;
     if (!is_ip_literal(origin.host)) {
       SSL_set_tlsext_host_name(tls.native_handle(), origin.host.c_str());
@@ -332,16 +328,16 @@ asio::awaitable<std::unique_ptr<Connection>> ClientImpl::connect(Pool& pool, con
       tls.set_verify_mode(asio::ssl::verify_none);
     }
     co_await tls.async_handshake(asio::ssl::stream_base::client, with_ec(ec));
-    if (closed_) std::rethrow_exception(make_aborted_error());
+    if (closed_) co_return Acquired{nullptr, make_aborted_error()};
     if (ec) {
       ctx.phase = Phase::handshake;
       ctx.tls_verify_result = SSL_get_verify_result(tls.native_handle());
-      std::rethrow_exception(make_transport_error(ec, ctx));
+      co_return Acquired{nullptr, make_transport_error(ec, ctx)};
     }
   }
   lowest.expires_never();
   options_.logger.log(LogLevel::debug, fmt::format("connected to {}", key));
-  co_return conn;
+  co_return Acquired{std::move(conn), nullptr};
 }
 
 void ClientImpl::release(Pool& pool, std::unique_ptr<Connection> conn) {

@@ -28,6 +28,14 @@ struct Waiter {
   bool may_open = false;
 };
 
+/// What acquire() and connect() produce: a connection or the error to report. Errors travel
+/// as values, not exceptions, between coroutines: g++ 12 corrupts the caller's frame when an
+/// exception propagates out of a nested co_await (seen as a bad free of a frame local).
+struct Acquired {
+  std::unique_ptr<Connection> conn;
+  std::exception_ptr error;
+};
+
 struct Pool {
   std::vector<std::unique_ptr<Connection>> idle;  // most recently used last: reuse warm ones
   std::unordered_set<Connection*> busy;
@@ -51,10 +59,10 @@ class ClientImpl : public std::enable_shared_from_this<ClientImpl> {
   ClientOptions options_;
 
  private:
-  boost::asio::awaitable<std::unique_ptr<Connection>> acquire(Pool& pool, const Origin& origin,
-                                                              std::string_view method);
-  boost::asio::awaitable<std::unique_ptr<Connection>> connect(Pool& pool, const Origin& origin,
-                                                              std::string_view method);
+  boost::asio::awaitable<Acquired> acquire(Pool& pool, const Origin& origin,
+                                           std::string_view method);
+  boost::asio::awaitable<Acquired> connect(Pool& pool, const Origin& origin,
+                                           std::string_view method);
   void release(Pool& pool, std::unique_ptr<Connection> conn);
   void discard(Pool& pool, std::unique_ptr<Connection> conn);
   void hand_over_slot(Pool& pool);

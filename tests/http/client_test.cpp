@@ -490,3 +490,33 @@ TEST(HttpClient, WorksWithUseAwaitableAndThrowsTypedErrors) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(HttpClient, UseAwaitableDeliversAConnectFailureAsATypedThrow) {
+  asio::io_context io;
+  std::uint16_t port = 0;
+  {
+    asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
+    port = a.local_endpoint().port();
+  }
+  http::Client client(io.get_executor());
+  bool refused = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        try {
+          // Named, not a braced temporary: g++ 12 destroys temporaries of a co_await
+          // full-expression twice (see docs/architecture.md, "Known compiler issues").
+          auto req = get("http://127.0.0.1:" + std::to_string(port) + "/");
+          co_await client.async_send(req, asio::use_awaitable);
+        } catch (const cadence::NetworkError& e) {
+          refused = e.kind() == cadence::NetworkError::Kind::refused;
+        }
+      },
+      asio::detached);
+  run_until(io, [&] { return refused; });
+  EXPECT_TRUE(refused);
+}
+
+}  // namespace
