@@ -14,6 +14,7 @@ if [ ! -x "$build/bin/http_throughput_bench" ]; then
 fi
 
 work=$(mktemp -d)
+chmod 755 "$work"  # nginx's worker runs as www-data and must read the file
 trap 'kill $(cat "$work/nginx.pid" 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$work/www"
@@ -40,7 +41,8 @@ http {
 CONF
 nginx -c "$work/nginx.conf" -p "$work"
 url="http://127.0.0.1:$port/data.json"
-curl -sf "$url" >/dev/null || { echo "nginx did not start" >&2; exit 1; }
+for _ in $(seq 50); do curl -sf "$url" >/dev/null && break; sleep 0.1; done
+curl -sf "$url" >/dev/null || { echo "nginx did not start: $(cat "$work/error.log")" >&2; exit 1; }
 
 cat > "$work/undici.mjs" <<'JS'
 const [url, concurrency, seconds] = [process.argv[2], +process.argv[3], +process.argv[4]];

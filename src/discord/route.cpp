@@ -137,42 +137,6 @@ bool is_major_resource(std::string_view s) {
 
 }  // namespace
 
-std::string_view to_string(Method method) noexcept {
-  switch (method) {
-    case Method::get:
-      return "GET";
-    case Method::head:
-      return "HEAD";
-    case Method::post:
-      return "POST";
-    case Method::put:
-      return "PUT";
-    case Method::patch:
-      return "PATCH";
-    case Method::del:
-      return "DELETE";
-    case Method::options:
-      return "OPTIONS";
-  }
-  return "GET";
-}
-
-std::optional<Method> parse_method(std::string_view name) noexcept {
-  static constexpr std::array<std::pair<std::string_view, Method>, 7> kNames{{
-      {"GET", Method::get},
-      {"HEAD", Method::head},
-      {"POST", Method::post},
-      {"PUT", Method::put},
-      {"PATCH", Method::patch},
-      {"DELETE", Method::del},
-      {"OPTIONS", Method::options},
-  }};
-  for (const auto& [n, m] : kNames) {
-    if (n == name) return m;
-  }
-  return std::nullopt;
-}
-
 std::vector<std::string_view> Route::templates() {
   std::vector<std::string_view> out;
   for (const auto& t : detail::route_templates()) out.push_back(t.pattern);

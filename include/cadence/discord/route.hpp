@@ -14,18 +14,15 @@
 #include <vector>
 
 #include "cadence/core/snowflake.hpp"
+#include "cadence/http/message.hpp"
 
 namespace cadence::discord {
 
-/// HTTP methods Discord uses. The enumerators are in the same order as cadence::http::Method, so
-/// `static_cast<discord::Method>(http_method)` converts (the discord layer's limiter has no
-/// dependency on http/).
-enum class Method { get, head, post, put, patch, del, options };
-
-/// "GET", "POST", ...; `del` is "DELETE".
-[[nodiscard]] std::string_view to_string(Method method) noexcept;
-/// Parses an upper-case method name; std::nullopt for anything else.
-[[nodiscard]] std::optional<Method> parse_method(std::string_view name) noexcept;
+/// The HTTP method type is shared with the http layer (message.hpp is a plain header with no
+/// Beast or Asio), so routes and requests need no conversion.
+using Method = http::Method;
+using http::parse_method;
+using http::to_string;
 
 /// Which top-level resource ("major parameter") a route is limited under.
 enum class MajorKind {
