@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -11,7 +12,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <fmt/format.h>
 #include <stdexcept>
 
 #include "cadence/core/error.hpp"
@@ -148,7 +148,11 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
   msg.body() = std::move(req.body);
   msg.prepare_payload();
 
-  ErrorContext ctx{method, key, Phase::exchange, timeout, self->options_.max_body_size,
+  ErrorContext ctx{method,
+                   key,
+                   Phase::exchange,
+                   timeout,
+                   self->options_.max_body_size,
                    self->options_.max_header_size};
   bool resent = false;
   for (;;) {
@@ -172,9 +176,9 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     }
     pool.busy.erase(conn.get());
     if (self->options_.logger.enabled(LogLevel::trace)) {
-      self->options_.logger.log(LogLevel::trace,
-                                fmt::format("{} {}: exchange finished ({}, reused: {})", method,
-                                            key, ec ? ec.message() : "ok", reused));
+      self->options_.logger.log(
+          LogLevel::trace, fmt::format("{} {}: exchange finished ({}, reused: {})", method, key,
+                                       ec ? ec.message() : "ok", reused));
     }
     if (self->closed_ || (ec && is_cancelled(cs))) {
       self->discard(pool, std::move(conn));
@@ -206,10 +210,10 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     if (reused && nothing_received && is_stale_connection_error(ec)) {
       if (!resent && req.resend_safe()) {
         resent = true;
-        self->options_.logger.log(
-            LogLevel::debug, fmt::format("{} {}: pooled connection was closed by the server; "
-                                         "sending once more on a new connection",
-                                         method, key));
+        self->options_.logger.log(LogLevel::debug,
+                                  fmt::format("{} {}: pooled connection was closed by the server; "
+                                              "sending once more on a new connection",
+                                              method, key));
         continue;
       }
       throw NetworkError(
@@ -454,8 +458,7 @@ Client::~Client() {
   asio::dispatch(impl_->strand_, [impl = impl_] { impl->shutdown(); });
 }
 
-void Client::start_send(Request request,
-                        asio::any_completion_handler<SendSignature> handler) {
+void Client::start_send(Request request, asio::any_completion_handler<SendSignature> handler) {
   auto impl = impl_;
   asio::co_spawn(impl->strand_, detail::ClientImpl::run(impl, std::move(request)),
                  std::move(handler));

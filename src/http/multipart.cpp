@@ -88,14 +88,11 @@ Multipart& Multipart::add_field(std::string_view name, std::string_view value) {
 Multipart& Multipart::add_file(std::string_view name, std::string_view filename,
                                std::string_view content_type, std::string_view data) {
   if (filename.empty()) throw std::invalid_argument("a file part needs a file name");
-  add_part(name, filename, content_type.empty() ? "application/octet-stream" : content_type,
-           data);
+  add_part(name, filename, content_type.empty() ? "application/octet-stream" : content_type, data);
   return *this;
 }
 
-std::string Multipart::content_type() const {
-  return "multipart/form-data; boundary=" + boundary_;
-}
+std::string Multipart::content_type() const { return "multipart/form-data; boundary=" + boundary_; }
 
 std::string Multipart::finish() && {
   body_ += "--";
@@ -110,11 +107,21 @@ std::string_view content_type_for(std::string_view filename) noexcept {
   std::string ext;
   for (char c : filename.substr(dot + 1)) ext += static_cast<char>(std::tolower(c));
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 16> table{{
-      {"png", "image/png"},       {"jpg", "image/jpeg"},     {"jpeg", "image/jpeg"},
-      {"gif", "image/gif"},       {"webp", "image/webp"},    {"mp3", "audio/mpeg"},
-      {"ogg", "audio/ogg"},       {"wav", "audio/wav"},      {"mp4", "video/mp4"},
-      {"webm", "video/webm"},     {"txt", "text/plain"},     {"json", "application/json"},
-      {"pdf", "application/pdf"}, {"zip", "application/zip"}, {"svg", "image/svg+xml"},
+      {"png", "image/png"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"gif", "image/gif"},
+      {"webp", "image/webp"},
+      {"mp3", "audio/mpeg"},
+      {"ogg", "audio/ogg"},
+      {"wav", "audio/wav"},
+      {"mp4", "video/mp4"},
+      {"webm", "video/webm"},
+      {"txt", "text/plain"},
+      {"json", "application/json"},
+      {"pdf", "application/pdf"},
+      {"zip", "application/zip"},
+      {"svg", "image/svg+xml"},
       {"log", "text/plain"},
   }};
   for (const auto& [e, type] : table) {

@@ -2,12 +2,12 @@
 
 #include <openssl/x509.h>
 
+#include <fmt/format.h>
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/system/system_error.hpp>
-#include <fmt/format.h>
 
 #include "cadence/core/error.hpp"
 
@@ -55,11 +55,10 @@ std::exception_ptr make_transport_error(const boost::system::error_code& ec,
   if (ec == asio::error::operation_aborted) return make_aborted_error();
 
   if (ec == beast::error::timeout) {
-    const auto what = ctx.phase == Phase::exchange
-                          ? fmt::format("{}: no complete response within {} ms", prefix(ctx),
-                                        ctx.timeout.count())
-                          : fmt::format("{}: timed out after {} ms", prefix(ctx),
-                                        ctx.timeout.count());
+    const auto what =
+        ctx.phase == Phase::exchange
+            ? fmt::format("{}: no complete response within {} ms", prefix(ctx), ctx.timeout.count())
+            : fmt::format("{}: timed out after {} ms", prefix(ctx), ctx.timeout.count());
     return std::make_exception_ptr(TimeoutError(what, ctx.timeout));
   }
   if (ctx.phase == Phase::handshake) {
@@ -76,15 +75,14 @@ std::exception_ptr make_transport_error(const boost::system::error_code& ec,
   }
   if (ec == beast::http::error::body_limit) {
     return std::make_exception_ptr(ResponseTooLargeError(
-        fmt::format("{}: response body larger than the {} byte limit", prefix(ctx),
-                    ctx.body_limit),
+        fmt::format("{}: response body larger than the {} byte limit", prefix(ctx), ctx.body_limit),
         ctx.body_limit));
   }
   if (ec == beast::http::error::header_limit || ec == beast::http::error::buffer_overflow) {
-    return std::make_exception_ptr(ResponseTooLargeError(
-        fmt::format("{}: response header larger than the {} byte limit", prefix(ctx),
-                    ctx.header_limit),
-        ctx.header_limit));
+    return std::make_exception_ptr(
+        ResponseTooLargeError(fmt::format("{}: response header larger than the {} byte limit",
+                                          prefix(ctx), ctx.header_limit),
+                              ctx.header_limit));
   }
   if (ec == asio::error::host_not_found || ec == asio::error::host_not_found_try_again ||
       ec == asio::error::no_data || ec == asio::error::no_recovery ||
@@ -111,9 +109,8 @@ std::exception_ptr make_transport_error(const boost::system::error_code& ec,
   }
   if (ec.category() == asio::error::get_ssl_category() ||
       ec.category() == asio::ssl::error::get_stream_category()) {
-    return std::make_exception_ptr(
-        TlsError(fmt::format("{}: TLS failure after the handshake ({})", prefix(ctx),
-                             ec.message())));
+    return std::make_exception_ptr(TlsError(
+        fmt::format("{}: TLS failure after the handshake ({})", prefix(ctx), ec.message())));
   }
   if (ec.category() == beast::http::make_error_code(beast::http::error::bad_version).category()) {
     return std::make_exception_ptr(

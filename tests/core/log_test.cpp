@@ -15,9 +15,11 @@ TEST(Logger, IsSilentByDefault) {
 
 TEST(Logger, PassesMessagesAtOrAboveTheThreshold) {
   std::vector<std::string> seen;
-  cadence::Logger logger([&](cadence::LogLevel level, std::string_view m) {
-    seen.push_back(std::string(cadence::to_string(level)) + ":" + std::string(m));
-  }, cadence::LogLevel::warn);
+  cadence::Logger logger(
+      [&](cadence::LogLevel level, std::string_view m) {
+        seen.push_back(std::string(cadence::to_string(level)) + ":" + std::string(m));
+      },
+      cadence::LogLevel::warn);
   logger.log(cadence::LogLevel::info, "dropped");
   logger.log(cadence::LogLevel::warn, "kept");
   logger.log(cadence::LogLevel::error, "kept too");

@@ -26,9 +26,9 @@ TEST(Snowflake, RejectsAnythingButDigitsThatFit64Bits) {
 TEST(Snowflake, CreationTimeComesFromTheTop42Bits) {
   // Discord's documented example: 175928847299117063 was made at 2016-04-30T11:18:25.796Z.
   const auto id = *Snowflake::parse("175928847299117063");
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                      id.created_at().time_since_epoch())
-                      .count();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(id.created_at().time_since_epoch())
+          .count();
   EXPECT_EQ(ms, 1462015105796);
 }
 

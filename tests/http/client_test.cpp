@@ -23,8 +23,8 @@ namespace {
 
 namespace asio = boost::asio;
 using cadence::test::expect_error;
-using cadence::test::Reply;
 using cadence::test::ReceivedRequest;
+using cadence::test::Reply;
 using cadence::test::TestServer;
 namespace http = cadence::http;
 
@@ -273,8 +273,8 @@ TEST(HttpClient, NonHttpReplyIsAProtocolError) {
   });
   asio::io_context io;
   http::Client client(io.get_executor());
-  auto out = send(io, client,
-                  get("http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port())));
+  auto out =
+      send(io, client, get("http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port())));
   t.join();
   const auto* e = expect_error<cadence::NetworkError>(out.error, "malformed");
   ASSERT_NE(e, nullptr);
@@ -325,7 +325,8 @@ TEST(HttpClient, RequestHeadersAndBodyReachTheServer) {
   });
   asio::io_context io;
   http::Client client(io.get_executor());
-  http::Request req{.method = http::Method::patch, .url = server.url("/x?y=1"), .body = "{\"a\":1}"};
+  http::Request req{
+      .method = http::Method::patch, .url = server.url("/x?y=1"), .body = "{\"a\":1}"};
   req.headers.set("Content-Type", "application/json");
   auto out = send(io, client, req);
   ASSERT_FALSE(out.error);
@@ -340,7 +341,8 @@ TEST(HttpClient, RequestHeadersAndBodyReachTheServer) {
 }
 
 TEST(HttpClient, ErrorStatusesAreResponsesAtThisLayer) {
-  TestServer server([](const ReceivedRequest&) { return Reply::json("{\"message\":\"no\"}", 404); });
+  TestServer server(
+      [](const ReceivedRequest&) { return Reply::json("{\"message\":\"no\"}", 404); });
   asio::io_context io;
   http::Client client(io.get_executor());
   auto out = send(io, client, get(server.url("/missing")));
@@ -401,9 +403,8 @@ TEST(HttpClient, TerminalCancellationAbortsAHangingRequest) {
 
 TEST(HttpClient, CancellingAWaitingRequestGivesItsTurnToTheNext) {
   std::atomic<int> seen{0};
-  TestServer server([&](const ReceivedRequest&) {
-    return ++seen == 1 ? Reply::hang() : Reply::json("{}");
-  });
+  TestServer server(
+      [&](const ReceivedRequest&) { return ++seen == 1 ? Reply::hang() : Reply::json("{}"); });
   asio::io_context io;
   http::ClientOptions options;
   options.max_connections_per_origin = 1;

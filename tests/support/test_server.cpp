@@ -98,7 +98,8 @@ asio::awaitable<void> TestServer::Impl::accept_loop() {
 
 asio::awaitable<void> TestServer::Impl::session(tcp::socket socket, std::size_t id) {
   const auto now_open = ++open;
-  for (auto seen = max_open.load(); now_open > seen && !max_open.compare_exchange_weak(seen, now_open);) {
+  for (auto seen = max_open.load();
+       now_open > seen && !max_open.compare_exchange_weak(seen, now_open);) {
   }
   SessionState state;
   state.socket = &socket;
@@ -118,8 +119,7 @@ asio::awaitable<void> TestServer::Impl::session(tcp::socket socket, std::size_t 
 }
 
 template <class Stream>
-asio::awaitable<void> TestServer::Impl::serve(Stream& stream, SessionState& state,
-                                              std::size_t id) {
+asio::awaitable<void> TestServer::Impl::serve(Stream& stream, SessionState& state, std::size_t id) {
   boost::beast::flat_buffer buffer;
   for (std::size_t index = 0;; ++index) {
     state.idle = true;
@@ -175,9 +175,10 @@ asio::awaitable<void> TestServer::Impl::serve(Stream& stream, SessionState& stat
         co_return;
       }
       case Reply::Kind::partial_reset: {
-        const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                 "Content-Length: " +
-                                 std::to_string(reply.declared_length) + "\r\n\r\n" + reply.body;
+        const std::string head =
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            "Content-Length: " +
+            std::to_string(reply.declared_length) + "\r\n\r\n" + reply.body;
         co_await asio::async_write(stream, asio::buffer(head), with_ec(ec));
         hard_reset(*state.socket);
         co_return;

@@ -20,9 +20,7 @@ class Logger {
   explicit Logger(LogSink sink, LogLevel threshold = LogLevel::info)
       : sink_(std::move(sink)), threshold_(threshold) {}
 
-  [[nodiscard]] bool enabled(LogLevel level) const noexcept {
-    return sink_ && level >= threshold_;
-  }
+  [[nodiscard]] bool enabled(LogLevel level) const noexcept { return sink_ && level >= threshold_; }
   void log(LogLevel level, std::string_view message) const {
     if (enabled(level)) sink_(level, message);
   }

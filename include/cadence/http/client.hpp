@@ -30,9 +30,9 @@ class ClientImpl;
 
 /// Counters for one origin's pool; see Client::pool_stats.
 struct PoolStats {
-  std::size_t open = 0;     ///< connections open or being opened
-  std::size_t idle = 0;     ///< open and waiting in the pool
-  std::size_t waiting = 0;  ///< requests waiting for a connection (the cap is reached)
+  std::size_t open = 0;        ///< connections open or being opened
+  std::size_t idle = 0;        ///< open and waiting in the pool
+  std::size_t waiting = 0;     ///< requests waiting for a connection (the cap is reached)
   std::uint64_t connects = 0;  ///< connections opened since the client was made
   std::uint64_t reused = 0;    ///< requests sent on a pooled connection
 };
@@ -71,8 +71,8 @@ class Client {
   /// may not have reached the server.
   template <boost::asio::completion_token_for<SendSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
-  auto async_send(Request request, Token&& token = boost::asio::default_completion_token_t<
-                                       executor_type>{}) {
+  auto async_send(Request request,
+                  Token&& token = boost::asio::default_completion_token_t<executor_type>{}) {
     return boost::asio::async_initiate<Token, SendSignature>(
         [this](auto handler, Request req) { start_send(std::move(req), std::move(handler)); },
         token, std::move(request));
@@ -86,8 +86,7 @@ class Client {
   [[nodiscard]] const ClientOptions& options() const noexcept;
 
  private:
-  void start_send(Request request,
-                  boost::asio::any_completion_handler<SendSignature> handler);
+  void start_send(Request request, boost::asio::any_completion_handler<SendSignature> handler);
 
   std::shared_ptr<detail::ClientImpl> impl_;
 };
