@@ -96,7 +96,7 @@ asio::awaitable<void> exchange(Stream& stream, Connection& conn, BeastRequest& m
 
 }  // namespace
 
-ClientImpl::ClientImpl(asio::any_io_executor executor, ClientOptions options)
+ClientImpl::ClientImpl(const asio::any_io_executor& executor, ClientOptions options)
     : executor_(executor),
       strand_(asio::make_strand(executor)),
       options_(std::move(options)),
@@ -303,7 +303,7 @@ asio::awaitable<Acquired> ClientImpl::connect(Pool& pool, const Origin& origin,
   auto conn = std::make_unique<Connection>();
   // Beast sizes each read by the buffer's free capacity (at least 512 bytes): with room for a
   // typical API response, header and body arrive in one read instead of several.
-  conn->buffer.reserve(16 * 1024);
+  conn->buffer.reserve(std::size_t{16} * 1024);
   if (origin.tls) {
     conn->tls = std::make_unique<Connection::TlsStream>(strand_, ssl_);
   } else {
@@ -455,7 +455,11 @@ Client::Client(executor_type executor, ClientOptions options)
     : impl_(std::make_shared<detail::ClientImpl>(std::move(executor), std::move(options))) {}
 
 Client::~Client() {
-  asio::dispatch(impl_->strand_, [impl = impl_] { impl->shutdown(); });
+  try {
+    asio::dispatch(impl_->strand_, [impl = impl_] { impl->shutdown(); });
+  } catch (...) {
+    // Only allocation can fail here; the sockets then close with the last reference instead.
+  }
 }
 
 void Client::start_send(Request request, asio::any_completion_handler<SendSignature> handler) {

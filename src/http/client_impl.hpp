@@ -47,7 +47,7 @@ struct Pool {
 
 class ClientImpl : public std::enable_shared_from_this<ClientImpl> {
  public:
-  ClientImpl(boost::asio::any_io_executor executor, ClientOptions options);
+  ClientImpl(const boost::asio::any_io_executor& executor, ClientOptions options);
 
   static boost::asio::awaitable<Response> run(std::shared_ptr<ClientImpl> self, Request request);
 
