@@ -13,14 +13,9 @@
 
 #include "cadence/core/clock.hpp"
 #include "cadence/discord/rate_limiter.hpp"
+#include "fuzz_check.hpp"
 
-namespace {
-
-void check(bool ok) {
-  if (!ok) std::abort();
-}
-
-}  // namespace
+using cadence::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cadence::discord;

@@ -9,14 +9,9 @@
 
 #include "cadence/discord/audit_log_reason.hpp"
 #include "cadence/discord/route.hpp"
+#include "fuzz_check.hpp"
 
-namespace {
-
-void check(bool ok) {
-  if (!ok) std::abort();
-}
-
-}  // namespace
+using cadence::fuzz::check;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace cadence::discord;

@@ -12,14 +12,12 @@
 #include "cadence/lavalink/error.hpp"
 #include "cadence/lavalink/source_data.hpp"
 #include "cadence/lavalink/track_codec.hpp"
+#include "fuzz_check.hpp"
 
 namespace lavalink = cadence::lavalink;
+using cadence::fuzz::check;
 
 namespace {
-
-void check(bool condition) {
-  if (!condition) std::abort();
-}
 
 // A message in binary form; checks the round trip when it decodes.
 void message_round_trip(const std::uint8_t* data, std::size_t size) {
