@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Rate-limit quality side by side: the same workloads through `cadence discord batch` and
+# through @discordjs/rest (installed from npm into bench/node_modules at run time), against a
+# fresh `cadence sim discord` per run, with fixed and with sliding windows.
+#
+#   bench/discord_vs_discordjs.sh [path/to/cadence]      (default build/release/bin/cadence)
+#
+# Workloads:
+#   a: 1,000 GETs over 500 channels (bound by the global limit, 50/s)
+#   b: 100 message creates + 30 edits over 5 channels (creates and edits share one bucket hash),
+#      60 reactions over 3 channels, 40 member reads over 4 guilds (bound by per-route limits)
+# For each run: 429s by scope from the simulator's counters, and makespan / lower bound, where
+# a bucket with limit L, window W and n requests cannot start its last request before
+# (ceil(n/L) - 1) x W, and the global lane's bound is (ceil(N/50) - 1) s.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+cadence="${1:-$root/build/release/bin/cadence}"
+work="$(mktemp -d)"
+sim_pid=""
+cleanup() { [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+if [ ! -x "$cadence" ]; then
+  echo "no cadence binary at $cadence (cmake --preset release && cmake --build build/release -j2 --target cadence_app)" >&2
+  exit 2
+fi
+if [ ! -d "$here/node_modules/@discordjs/rest" ]; then
+  (cd "$here" && npm install --no-save --no-audit --no-fund --silent @discordjs/rest >&2)
+fi
+
+python3 - "$work" <<'PY'
+import json, sys, os
+work = sys.argv[1]
+def write(name, jobs):
+    with open(os.path.join(work, name), "w") as f:
+        for j in jobs:
+            f.write(json.dumps(j) + "\n")
+base = 100000000000000000
+a = [{"method": "GET", "route": f"/channels/{base + i % 500}"} for i in range(1000)]
+b = []
+for i in range(100):
+    b.append({"method": "POST", "route": f"/channels/{base + i % 5}/messages",
+              "body": {"content": f"message {i}"}})
+for i in range(30):
+    b.append({"method": "PATCH", "route": f"/channels/{base + i % 5}/messages/{base + 7000 + i}",
+              "body": {"content": f"edit {i}"}})
+for i in range(60):
+    b.append({"method": "PUT",
+              "route": f"/channels/{base + 10 + i % 3}/messages/{base + 8000 + i}/reactions/%F0%9F%91%8D/@me"})
+for i in range(40):
+    b.append({"method": "GET", "route": f"/guilds/{base + 20 + i % 4}/members/{base + 9000 + i}"})
+write("a.jsonl", a)
+write("b.jsonl", b)
+PY
+
+start_sim() {  # $1 = window mode; sets sim_pid and base
+  "$cadence" sim discord --port 0 --window "$1" > "$work/sim.out" 2> "$work/sim.err" &
+  sim_pid=$!
+  for _ in $(seq 100); do
+    [ -s "$work/sim.out" ] && break
+    sleep 0.05
+  done
+  port=$(head -n1 "$work/sim.out")
+  base="http://127.0.0.1:$port/api"
+}
+stop_sim() { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; }
+
+results="$work/results.jsonl"
+for window in fixed sliding; do
+  for load in a b; do
+    for client in cadence discordjs; do
+      start_sim "$window"
+      if [ "$client" = cadence ]; then
+        DISCORD_TOKEN=sim-token "$cadence" discord batch --base-url "$base" --concurrency 10000 \
+          < "$work/$load.jsonl" > /dev/null 2> "$work/summary"
+      else
+        node "$here/discordjs_batch.mjs" "$here/node_modules" "$base" \
+          < "$work/$load.jsonl" 2> "$work/summary"
+      fi
+      curl -s "http://127.0.0.1:$port/__sim/stats" > "$work/stats.json"
+      curl -s "http://127.0.0.1:$port/__sim/routes" > "$work/routes.json"
+      stop_sim
+      python3 - "$client" "$window" "$load" "$work/summary" "$work/stats.json" "$work/routes.json" \
+        >> "$results" <<'PY'
+import json, math, sys
+client, window, load, summary_path, stats_path, routes_path = sys.argv[1:]
+summary = json.loads(open(summary_path).read().strip().splitlines()[-1])
+stats = json.load(open(stats_path))
+routes = json.load(open(routes_path))
+routes = routes.get("routes", routes)
+limits = {r["bucket"]: (r["limit"], r["window"]) for r in routes}
+bound = (math.ceil(stats["responses_2xx"] / 50) - 1) * 1.0
+for key, b in stats["buckets"].items():
+    limit, win = limits[key.split(":")[0]]
+    bound = max(bound, (math.ceil(b["ok"] / limit) - 1) * win)
+print(json.dumps({
+    "client": client, "window": window, "workload": load,
+    "requests": summary["requests"], "ok": summary["ok"], "failed": summary["failed"],
+    "makespan_s": round(summary["elapsed_s"], 3), "bound_s": bound,
+    "ratio": round(summary["elapsed_s"] / bound, 4) if bound else None,
+    "429_user": stats["rate_limited_user"], "429_global": stats["rate_limited_global"],
+    "429_shared": stats["rate_limited_shared"], "429_sublimit": stats["rate_limited_sublimit"],
+    "in_flight_peak": stats["in_flight_peak"]}))
+PY
+      tail -n1 "$results"
+    done
+  done
+done
+
+python3 - "$results" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+print()
+print("| window | workload | client | ok/requests | makespan s | bound s | makespan/bound | 429 user | 429 global | 429 shared |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for r in rows:
+    print(f"| {r['window']} | {r['workload']} | {r['client']} | {r['ok']}/{r['requests']} | "
+          f"{r['makespan_s']:.2f} | {r['bound_s']:.2f} | {r['ratio']:.3f} | {r['429_user']} | "
+          f"{r['429_global']} | {r['429_shared']} |")
+PY
