@@ -121,6 +121,16 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
 
   BucketSnapshot bucket(const Route& route) const { return limiter_.bucket(route); }
 
+  void reset_token() {
+    limiter_.reset_token();
+    pump();
+  }
+
+  void clear_ban() {
+    limiter_.clear_ban();
+    pump();
+  }
+
   void pump() {
     for (auto& ready : limiter_.poll()) {
       auto it = pending_.find(ready.ticket);
@@ -211,6 +221,14 @@ AsyncRateLimiter::~AsyncRateLimiter() {
 }
 
 asio::any_io_executor AsyncRateLimiter::get_executor() const noexcept { return state_->executor(); }
+
+void AsyncRateLimiter::reset_token() {
+  asio::post(state_->strand(), [state = state_] { state->reset_token(); });
+}
+
+void AsyncRateLimiter::clear_ban() {
+  asio::post(state_->strand(), [state = state_] { state->clear_ban(); });
+}
 
 void AsyncRateLimiter::start(Route route, AcquireOptions options,
                              asio::any_completion_handler<Signature> handler) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 namespace cadence::discord {
 namespace {
@@ -66,17 +67,23 @@ void InvalidRequestBreaker::expire_locked(std::int64_t second) const {
 
 void InvalidRequestBreaker::record(Clock::time_point now, std::uint32_t n) {
   const auto s = second_of(now);
-  std::lock_guard lock(mutex_);
-  expire_locked(s);
-  if (s <= expired_through_) return;  // older than the window (a caller with another clock)
-  auto& slot = slots_[index(s)];
-  if (slot.second != s) {
-    total_ -= slot.count;
-    slot.second = s;
-    slot.count = 0;
+  bool opened = false;
+  {
+    std::lock_guard lock(mutex_);
+    expire_locked(s);
+    if (s <= expired_through_) return;  // older than the window (a caller with another clock)
+    auto& slot = slots_[index(s)];
+    if (slot.second != s) {
+      total_ -= slot.count;
+      slot.second = s;
+      slot.count = 0;
+    }
+    const bool was_open = total_ >= options_.threshold;
+    slot.count += n;
+    total_ += n;
+    opened = !was_open && total_ >= options_.threshold;
   }
-  slot.count += n;
-  total_ += n;
+  if (opened) notify();
 }
 
 std::uint32_t InvalidRequestBreaker::count(Clock::time_point now) const {
@@ -90,8 +97,34 @@ bool InvalidRequestBreaker::is_open(Clock::time_point now) const {
 }
 
 void InvalidRequestBreaker::ban(Clock::time_point until) {
-  std::lock_guard lock(mutex_);
-  if (!banned_until_ || *banned_until_ < until) banned_until_ = until;
+  {
+    std::lock_guard lock(mutex_);
+    if (!banned_until_ || *banned_until_ < until) banned_until_ = until;
+  }
+  notify();
+}
+
+std::uint64_t InvalidRequestBreaker::subscribe(std::function<void()> fn) {
+  std::lock_guard lock(listeners_mutex_);
+  const auto id = next_listener_++;
+  listeners_.emplace(id, std::move(fn));
+  return id;
+}
+
+void InvalidRequestBreaker::unsubscribe(std::uint64_t id) {
+  std::lock_guard lock(listeners_mutex_);
+  listeners_.erase(id);
+}
+
+void InvalidRequestBreaker::notify() {
+  generation_.fetch_add(1, std::memory_order_acq_rel);
+  std::vector<std::function<void()>> listeners;
+  {
+    std::lock_guard lock(listeners_mutex_);
+    listeners.reserve(listeners_.size());
+    for (const auto& [id, fn] : listeners_) listeners.push_back(fn);
+  }
+  for (const auto& fn : listeners) fn();
 }
 
 std::optional<Clock::time_point> InvalidRequestBreaker::banned_until(Clock::time_point now) const {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <algorithm>
+#include <utility>
 
 namespace cadence::discord::detail {
 namespace {
@@ -69,10 +70,12 @@ LimiterCore::LimiterCore(std::shared_ptr<const Clock> clock, RateLimiterOptions 
                false} {
   if (!clock_) throw std::invalid_argument("RateLimiter needs a clock");
   breaker_ = options_.breaker ? options_.breaker : std::make_shared<InvalidRequestBreaker>();
+  breaker_generation_ = breaker_->generation();
   next_sweep_ = clock_->now() + options_.sweep_interval;
 }
 
 LimiterCore::~LimiterCore() {
+  if (breaker_listener_ != 0) breaker_->unsubscribe(breaker_listener_);
   // Tickets are owned by tickets_; unlink them so no queue points at freed memory.
   for (auto& [id, t] : tickets_) {
     if (t->queue) t->queue->remove(t.get());
@@ -83,6 +86,13 @@ void LimiterCore::set_dispatch(std::function<void(std::function<void()>)> defer,
                                std::function<void()> on_change) {
   defer_ = std::move(defer);
   on_change_ = std::move(on_change);
+  if (breaker_listener_ != 0) breaker_->unsubscribe(std::exchange(breaker_listener_, 0));
+  if (defer_ && on_change_) {
+    // Another limiter's response may trip the shared breaker on another thread: only wake this
+    // one up on its own strand, where dispatch() notices the new generation.
+    breaker_listener_ =
+        breaker_->subscribe([defer = defer_, on_change = on_change_] { defer(on_change); });
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -355,6 +365,7 @@ void LimiterCore::schedule(const std::shared_ptr<Gate>& g, TimePoint at) {
 }
 
 void LimiterCore::dispatch(TimePoint now) {
+  absorb_breaker_events(now);
   while (!dirty_gates_.empty() || !dirty_buckets_.empty() || bot_lane_.dirty || ip_lane_.dirty) {
     while (!dirty_gates_.empty()) {
       auto g = std::move(dirty_gates_.back());
@@ -920,6 +931,33 @@ void LimiterCore::settle_sibling(std::uint64_t permit, const PermitRecord& rec,
   }
   std::erase_if(holders, [](const std::shared_ptr<Bucket>& h) { return h->held_for.empty(); });
   if (holders.empty()) holders_.erase(it);
+}
+
+void LimiterCore::absorb_breaker_events(TimePoint now) {
+  const auto generation = breaker_->generation();
+  if (generation == breaker_generation_) return;
+  breaker_generation_ = generation;
+  if (tickets_.empty()) return;
+  if (const auto until = breaker_->banned_until(now)) {
+    const auto wait = ceil_ms(*until - now);
+    fail_all([&](const Ticket& t) {
+      return std::make_exception_ptr(RateLimitedError(
+          t.route->key, RateLimitScope::ban, wait,
+          "Discord answered 429 without a JSON retry_after (a Cloudflare ban?) to a request "
+          "sharing this IP's breaker: every queued request failed and new ones are refused"));
+    });
+  } else if (breaker_->is_open(now)) {
+    check_breaker(now);
+    const auto wait = ceil_ms(breaker_->time_until_closed(now));
+    const auto count = breaker_->count(now);
+    fail_all([&](const Ticket& t) {
+      return std::make_exception_ptr(RateLimitedError(
+          t.route->key, RateLimitScope::breaker, wait,
+          fmt::format("{} invalid requests (401/403/429) in the last {} s; queued requests "
+                      "failed before Discord bans the IP",
+                      count, breaker_->options().window.count())));
+    });
+  }
 }
 
 void LimiterCore::check_breaker(TimePoint now) {

@@ -124,6 +124,9 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
               const std::string& request_class, const std::shared_ptr<Bucket>& target,
               const Outcome& outcome, TimePoint now);
   void check_breaker(TimePoint now);
+  /// Fails every queued ticket when the shared breaker opened or a ban started since the last
+  /// look, whichever limiter's response caused it.
+  void absorb_breaker_events(TimePoint now);
   void remember_dead_webhook(const std::string& key);
   [[nodiscard]] bool is_dead_webhook(const RouteEntry& entry) const;
 
@@ -131,6 +134,8 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   RateLimiterOptions options_;
   std::shared_ptr<InvalidRequestBreaker> breaker_;
   bool breaker_open_ = false;
+  std::uint64_t breaker_generation_ = 0;
+  std::uint64_t breaker_listener_ = 0;
   bool token_stopped_ = false;
 
   std::unordered_map<std::string, std::shared_ptr<Bucket>> buckets_;

@@ -75,6 +75,12 @@ class AsyncRateLimiter {
         token, std::move(route));
   }
 
+  /// Resumes after a 401 stopped the token. Posted to the strand, so an acquire started after
+  /// this call (from the same thread) already sees it.
+  void reset_token();
+  /// Lifts a ban before RateLimiterOptions::ban_pause ends (posted like reset_token()).
+  void clear_ban();
+
   [[nodiscard]] boost::asio::any_io_executor get_executor() const noexcept;
 
  private:

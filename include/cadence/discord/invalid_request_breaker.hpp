@@ -3,8 +3,11 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 
@@ -47,7 +50,21 @@ class InvalidRequestBreaker {
   /// Lifts the ban (after the operator checked that it is over).
   void clear_ban();
 
+  /// Changes whenever a ban starts or the count reaches the threshold (the breaker opens), so
+  /// that every limiter sharing this breaker can fail what it has queued, not only the one whose
+  /// response tripped it.
+  [[nodiscard]] std::uint64_t generation() const noexcept {
+    return generation_.load(std::memory_order_acquire);
+  }
+  /// Registers `fn`, called after generation() changed, on the thread that changed it, without
+  /// the breaker's lock held (so it may call the breaker). It must only hand the news over to the
+  /// listener's own thread or strand. Returns an id for unsubscribe().
+  std::uint64_t subscribe(std::function<void()> fn);
+  void unsubscribe(std::uint64_t id);
+
  private:
+  void notify();
+
   static constexpr std::size_t kSlots = 3601;
   struct Slot {
     std::int64_t second = -1;
@@ -62,6 +79,10 @@ class InvalidRequestBreaker {
   mutable std::uint32_t total_ = 0;
   mutable std::int64_t expired_through_ = -1;
   std::optional<Clock::time_point> banned_until_;
+  std::atomic<std::uint64_t> generation_{0};
+  std::mutex listeners_mutex_;
+  std::map<std::uint64_t, std::function<void()>> listeners_;
+  std::uint64_t next_listener_ = 1;
 };
 
 }  // namespace cadence::discord

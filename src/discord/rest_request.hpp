@@ -1,0 +1,42 @@
+// Turns a route and RequestParams into the http::Request that Rest sends (the same bytes for
+// every attempt), with no I/O apart from reading files to upload.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "cadence/discord/request_params.hpp"
+#include "cadence/discord/rest_options.hpp"
+#include "cadence/discord/route.hpp"
+#include "cadence/http/message.hpp"
+
+namespace cadence::discord::detail {
+
+struct PreparedRequest {
+  http::Request request;
+  /// The Rest's token goes in Authorization: the request counts against the bot's global lane
+  /// and a 401 stops the token.
+  bool sends_token = false;
+  /// May be sent again after a 5xx or a network error without acting twice.
+  bool resend_safe = false;
+};
+
+/// The top-level field names of the JSON body (or payload_json), for Route::set_body_fields.
+[[nodiscard]] std::vector<std::string> body_fields(const RequestParams& params);
+
+/// Builds the request. `nonce` is called for a message creation without a nonce. Throws
+/// std::invalid_argument for conflicting or malformed parameters; messages never hold the
+/// token, header values or file contents.
+[[nodiscard]] PreparedRequest prepare_request(const RestOptions& options, const Route& route,
+                                              RequestParams& params,
+                                              const std::function<std::string()>& nonce);
+
+/// Percent-encodes every byte outside RFC 3986's unreserved set (for query and form fields).
+[[nodiscard]] std::string url_encode(std::string_view text);
+
+/// Standard base64 with padding (for Basic credentials).
+[[nodiscard]] std::string base64(std::string_view bytes);
+
+}  // namespace cadence::discord::detail
