@@ -1,0 +1,39 @@
+// The simulator's own reader and writer of Lavalink's base64 track format (lavaplayer's
+// MessageOutput, versions 1 to 3). It is written apart from the client's lavalink::TrackCodec on
+// purpose: sim/ does not use client code, and two independent codecs check each other.
+// Strings come out as standard UTF-8 (modified UTF-8's surrogate pairs and C0 80 converted).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cadence::sim {
+
+struct LavalinkTrackData {
+  int version = 3;
+  std::string title;
+  std::string author;
+  std::int64_t length = 0;
+  std::string identifier;
+  bool is_stream = false;
+  std::optional<std::string> uri;
+  std::optional<std::string> artwork_url;
+  std::optional<std::string> isrc;
+  std::string source_name;
+  /// The source manager's own bytes between sourceName and position, kept as they are.
+  std::string source_data;
+  std::int64_t position = 0;
+};
+
+class LavalinkTrackCodec {
+ public:
+  /// Nullopt for anything the real server could not decode (bad base64, short or lying sizes,
+  /// invalid modified UTF-8, an unknown version).
+  [[nodiscard]] static std::optional<LavalinkTrackData> decode(std::string_view base64);
+  /// Version 3 (what the server writes) unless `track.version` asks for 1 or 2.
+  [[nodiscard]] static std::string encode(const LavalinkTrackData& track);
+};
+
+}  // namespace cadence::sim
