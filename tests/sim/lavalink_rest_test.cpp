@@ -203,17 +203,7 @@ TEST(LavalinkRest, DecodesEveryVector) {
     const auto encoded = std::string(v.at("encoded").as_string());
     batch.push_back(v.at("encoded"));
     // '+' and '/' and '=' must survive the query.
-    std::string escaped;
-    for (const char c : encoded) {
-      if (c == '+')
-        escaped += "%2B";
-      else if (c == '/')
-        escaped += "%2F";
-      else if (c == '=')
-        escaped += "%3D";
-      else
-        escaped += c;
-    }
+    const auto escaped = test::query_escape(encoded);
     const auto r = client.get("/v4/decodetrack?encodedTrack=" + escaped);
     ASSERT_EQ(r.status, 200u) << r.body;
     const auto track = r.json();

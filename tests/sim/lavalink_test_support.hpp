@@ -24,6 +24,23 @@ namespace cadence::sim::test {
 inline const std::pair<std::string, std::string> lavalink_auth{"Authorization", "youshallnotpass"};
 inline const std::pair<std::string, std::string> json_type{"Content-Type", "application/json"};
 
+/// Percent-encodes the characters of base64 that a query would change ('+' means space).
+inline std::string query_escape(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '+') {
+      out += "%2B";
+    } else if (c == '/') {
+      out += "%2F";
+    } else if (c == '=') {
+      out += "%3D";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 class RunningLavalink {
  public:
   explicit RunningLavalink(LavalinkServerOptions options = {})
