@@ -12,6 +12,8 @@ std::string_view to_string(Severity severity) noexcept {
       return "suspicious";
     case Severity::fault:
       return "fault";
+    case Severity::unknown:
+      return "unknown";
   }
   return "fault";
 }
@@ -26,7 +28,11 @@ std::optional<Severity> parse_severity(std::string_view text) noexcept {
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Exception& e) {
   boost::json::object o;
   o.emplace("message", detail::optional_string(e.message));
-  o.emplace("severity", to_string(e.severity));
+  if (e.severity == Severity::unknown && !e.raw_severity.empty()) {
+    o.emplace("severity", e.raw_severity);
+  } else {
+    o.emplace("severity", to_string(e.severity));
+  }
   o.emplace("cause", e.cause);
   if (e.cause_stack_trace) o.emplace("causeStackTrace", *e.cause_stack_trace);
   jv = std::move(o);
@@ -38,9 +44,12 @@ Exception read_exception(const json::value& v, const Path& path) {
   Exception e;
   e.message = r.opt_string("message");
   const std::string severity = r.string("severity");
-  const auto parsed = parse_severity(severity);
-  if (!parsed) path.field("severity").fail("unknown severity \"" + severity + "\"");
-  e.severity = *parsed;
+  if (const auto parsed = parse_severity(severity)) {
+    e.severity = *parsed;
+  } else {
+    e.severity = Severity::unknown;
+    e.raw_severity = severity;
+  }
   e.cause = r.string("cause");
   e.cause_stack_trace = r.opt_string("causeStackTrace");
   return e;

@@ -19,6 +19,8 @@ struct TrackInfo;
 struct Track;
 struct Filters;
 struct VoiceState;
+struct Player;
+struct Playlist;
 }  // namespace cadence::lavalink
 
 namespace cadence::lavalink::detail {
@@ -127,6 +129,8 @@ TrackInfo read_track_info(const json::value& v, const Path& path);
 Track read_track(const json::value& v, const Path& path);
 Filters read_filters(const json::value& v, const Path& path);
 VoiceState read_voice_state(const json::value& v, const Path& path);
+Player read_player(const json::value& v, const Path& path);
+Playlist read_playlist(const json::value& v, const Path& path);
 
 inline json::value optional_string(const std::optional<std::string>& s) {
   return s ? json::value(*s) : json::value(nullptr);

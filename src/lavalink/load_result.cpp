@@ -19,6 +19,8 @@ json::array write_tracks(const std::vector<Track>& tracks) {
   return out;
 }
 
+}  // namespace
+
 Playlist read_playlist(const json::value& v, const Path& path) {
   const ObjectReader r(v, path);
   Playlist p;
@@ -30,7 +32,6 @@ Playlist read_playlist(const json::value& v, const Path& path) {
   p.tracks = read_tracks(r, "tracks");
   return p;
 }
-}  // namespace
 }  // namespace detail
 
 std::string_view load_type(const LoadResult& result) noexcept {

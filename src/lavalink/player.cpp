@@ -20,9 +20,8 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
   jv = std::move(o);
 }
 
-Player tag_invoke(const boost::json::value_to_tag<Player>&, const boost::json::value& jv) {
-  using namespace detail;
-  const Path root;
+namespace detail {
+Player read_player(const json::value& jv, const Path& root) {
   const ObjectReader r(jv, root);
   Player p;
   const std::string guild = r.string("guildId");
@@ -36,6 +35,11 @@ Player tag_invoke(const boost::json::value_to_tag<Player>&, const boost::json::v
   p.voice = read_voice_state(r.require("voice"), root.field("voice"));
   p.filters = read_filters(r.require("filters"), root.field("filters"));
   return p;
+}
+}  // namespace detail
+
+Player tag_invoke(const boost::json::value_to_tag<Player>&, const boost::json::value& jv) {
+  return detail::read_player(jv, detail::Path{});
 }
 
 }  // namespace cadence::lavalink

@@ -10,12 +10,21 @@ void PlayerUpdate::validate() const {
   if (track && track->encoded.is_set() && track->identifier) {
     throw std::invalid_argument("PlayerUpdate: set track.encoded or track.identifier, not both");
   }
+  const bool deprecated_set = encoded_track.is_set() || identifier;
+  if (track && deprecated_set) {
+    throw std::invalid_argument(
+        "PlayerUpdate: set track, or the deprecated encoded_track/identifier, not both");
+  }
+  if (encoded_track.is_set() && identifier) {
+    throw std::invalid_argument("PlayerUpdate: set encoded_track or identifier, not both");
+  }
   if (end_time.has_value() && end_time.value().count() <= 0) {
     throw std::invalid_argument("PlayerUpdate: end_time must be greater than 0 ms");
   }
   const bool track_set =
       track && (track->encoded.is_set() || track->identifier || track->user_data);
-  if (!track_set && !position && end_time.is_unset() && !volume && !paused && !filters && !voice) {
+  if (!track_set && !deprecated_set && !position && end_time.is_unset() && !volume && !paused &&
+      !filters && !voice) {
     throw std::invalid_argument("PlayerUpdate: nothing is set; set at least one field");
   }
 }
@@ -33,6 +42,12 @@ void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, cons
     if (u.track->user_data) t.emplace("userData", *u.track->user_data);
     o.emplace("track", std::move(t));
   }
+  if (u.encoded_track.has_value()) {
+    o.emplace("encodedTrack", u.encoded_track.value());
+  } else if (u.encoded_track.is_null()) {
+    o.emplace("encodedTrack", nullptr);
+  }
+  if (u.identifier) o.emplace("identifier", *u.identifier);
   if (u.position) o.emplace("position", u.position->count());
   if (u.end_time.has_value()) {
     o.emplace("endTime", u.end_time.value().count());
@@ -70,6 +85,14 @@ PlayerUpdate tag_invoke(const boost::json::value_to_tag<PlayerUpdate>&,
     }
     u.track = std::move(track);
   }
+  if (const json::value* e = r.find("encodedTrack")) {
+    if (e->is_null()) {
+      u.encoded_track = nullptr;
+    } else {
+      u.encoded_track = as_string(*e, root.field("encodedTrack"));
+    }
+  }
+  u.identifier = r.opt_string("identifier");
   if (const auto p = r.opt_int64("position")) u.position = std::chrono::milliseconds(*p);
   if (const json::value* e = r.find("endTime")) {
     if (e->is_null()) {

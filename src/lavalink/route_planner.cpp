@@ -53,6 +53,7 @@ std::string_view class_name(const RoutePlannerStatus& status) noexcept {
     std::string_view operator()(const BalancingIpRoutePlanner&) const {
       return "BalancingIpRoutePlanner";
     }
+    std::string_view operator()(const UnknownRoutePlanner& s) const { return s.class_name; }
   };
   return std::visit(Name{}, status);
 }
@@ -60,25 +61,26 @@ std::string_view class_name(const RoutePlannerStatus& status) noexcept {
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv,
                 const RoutePlannerStatus& status) {
   struct Details {
-    json::object operator()(const RotatingIpRoutePlanner& s) const {
+    json::value operator()(const RotatingIpRoutePlanner& s) const {
       json::object d = write_common(s);
       d.emplace("rotateIndex", s.rotate_index);
       d.emplace("ipIndex", s.ip_index);
       d.emplace("currentAddress", s.current_address);
       return d;
     }
-    json::object operator()(const NanoIpRoutePlanner& s) const {
+    json::value operator()(const NanoIpRoutePlanner& s) const {
       json::object d = write_common(s);
       d.emplace("currentAddressIndex", s.current_address_index);
       return d;
     }
-    json::object operator()(const RotatingNanoIpRoutePlanner& s) const {
+    json::value operator()(const RotatingNanoIpRoutePlanner& s) const {
       json::object d = write_common(s);
       d.emplace("blockIndex", s.block_index);
       d.emplace("currentAddressIndex", s.current_address_index);
       return d;
     }
-    json::object operator()(const BalancingIpRoutePlanner& s) const { return write_common(s); }
+    json::value operator()(const BalancingIpRoutePlanner& s) const { return write_common(s); }
+    json::value operator()(const UnknownRoutePlanner& s) const { return s.details; }
   };
   jv = json::object{{"class", class_name(status)}, {"details", std::visit(Details{}, status)}};
 }
@@ -93,6 +95,12 @@ RoutePlannerStatus tag_invoke(const boost::json::value_to_tag<RoutePlannerStatus
   const Path root;
   const ObjectReader r(jv, root);
   const std::string cls = r.string("class");
+  const bool known = cls == "RotatingIpRoutePlanner" || cls == "NanoIpRoutePlanner" ||
+                     cls == "RotatingNanoIpRoutePlanner" || cls == "BalancingIpRoutePlanner";
+  if (!known) {
+    const json::value* details = r.find("details");
+    return UnknownRoutePlanner{cls, details ? *details : json::value()};
+  }
   const Path details_path = root.field("details");
   const ObjectReader d(r.require("details"), details_path);
   Common c = read_common(d);
@@ -109,10 +117,7 @@ RoutePlannerStatus tag_invoke(const boost::json::value_to_tag<RoutePlannerStatus
     return RotatingNanoIpRoutePlanner{std::move(c.ip_block), std::move(c.failing_addresses),
                                       d.string("blockIndex"), d.string("currentAddressIndex")};
   }
-  if (cls == "BalancingIpRoutePlanner") {
-    return BalancingIpRoutePlanner{std::move(c.ip_block), std::move(c.failing_addresses)};
-  }
-  root.field("class").fail("unknown route planner class \"" + cls + "\"");
+  return BalancingIpRoutePlanner{std::move(c.ip_block), std::move(c.failing_addresses)};
 }
 
 }  // namespace cadence::lavalink

@@ -139,8 +139,17 @@ TEST(LoadResult, BuildErrorForNonObjectBody) {
   EXPECT_EQ(build_error(json::parse("[]")).path(), "");
 }
 
-TEST(LoadResult, BuildErrorForUnknownSeverity) {
-  EXPECT_EQ(build_error(with_data("error", R"({"severity":"fatal","cause":"c"})")).path(),
+TEST(LoadResult, KeepsUnknownSeverityRaw) {
+  const auto jv = with_data("error", R"({"message":"m","severity":"fatal","cause":"c"})");
+  const auto r = json::value_to<lavalink::LoadResult>(jv);
+  const auto& e = std::get<lavalink::Exception>(r);
+  EXPECT_EQ(e.severity, lavalink::Severity::unknown);
+  EXPECT_EQ(e.raw_severity, "fatal");
+  EXPECT_EQ(json::value_from(r), jv);
+}
+
+TEST(LoadResult, BuildErrorForNonStringSeverity) {
+  EXPECT_EQ(build_error(with_data("error", R"({"severity":3,"cause":"c"})")).path(),
             "data.severity");
 }
 

@@ -114,6 +114,48 @@ TEST(PlayerUpdate, ValidateAcceptsNullEndTime) {
   EXPECT_NO_THROW(u.validate());
 }
 
+TEST(PlayerUpdate, DeprecatedTopLevelFormsRoundTrip) {
+  for (const char* text : {R"({"encodedTrack":"QAAA","position":5})", R"({"encodedTrack":null})",
+                           R"({"identifier":"dQw4w9WgXcQ"})"}) {
+    const auto jv = json::parse(text);
+    const auto u = json::value_to<PlayerUpdate>(jv);
+    EXPECT_NO_THROW(u.validate()) << text;
+    EXPECT_EQ(to_json(u), jv);
+  }
+}
+
+TEST(PlayerUpdate, DeprecatedNullEncodedTrackIsNull) {
+  const auto u = json::value_to<PlayerUpdate>(json::parse(R"({"encodedTrack":null})"));
+  EXPECT_TRUE(u.encoded_track.is_null());
+  EXPECT_FALSE(u.track);
+}
+
+TEST(PlayerUpdate, ValidateRejectsTrackWithDeprecatedForm) {
+  PlayerUpdate u;
+  u.track = PlayerUpdate::TrackUpdate{.encoded = std::string("QAAA")};
+  u.encoded_track = nullptr;
+  EXPECT_THROW(u.validate(), std::invalid_argument);
+  u.encoded_track.reset();
+  u.identifier = "x";
+  EXPECT_THROW(u.validate(), std::invalid_argument);
+}
+
+TEST(PlayerUpdate, ValidateRejectsDeprecatedEncodedWithIdentifier) {
+  PlayerUpdate u;
+  u.encoded_track = std::string("QAAA");
+  u.identifier = "x";
+  EXPECT_THROW(u.validate(), std::invalid_argument);
+}
+
+TEST(PlayerUpdate, BuildErrorNamesDeprecatedField) {
+  try {
+    (void)json::value_to<PlayerUpdate>(json::parse(R"({"encodedTrack":1})"));
+    FAIL() << "no error";
+  } catch (const lavalink::BuildError& e) {
+    EXPECT_EQ(e.path(), "encodedTrack");
+  }
+}
+
 TEST(PlayerUpdate, BuildErrorNamesTrackField) {
   try {
     (void)json::value_to<PlayerUpdate>(json::parse(R"({"track":{"encoded":5}})"));

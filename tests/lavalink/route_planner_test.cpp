@@ -43,9 +43,24 @@ TEST(RoutePlannerStatus, RoundTripsAllFourClasses) {
   }
 }
 
-TEST(RoutePlannerStatus, UnknownClassIsBuildError) {
+TEST(RoutePlannerStatus, UnknownClassIsKeptRaw) {
+  const auto jv = status("FancyPlanner", R"(,"fancyIndex":"9")");
+  const auto s = json::value_to<lavalink::RoutePlannerStatus>(jv);
+  const auto& u = std::get<lavalink::UnknownRoutePlanner>(s);
+  EXPECT_EQ(u.class_name, "FancyPlanner");
+  EXPECT_EQ(u.details.at("fancyIndex"), "9");
+  EXPECT_EQ(lavalink::class_name(s), "FancyPlanner");
+  EXPECT_EQ(json::value_from(s), jv);
+}
+
+TEST(RoutePlannerStatus, UnknownClassWithoutDetailsIsKept) {
+  const auto s = json::value_to<lavalink::RoutePlannerStatus>(json::parse(R"({"class":"X"})"));
+  EXPECT_TRUE(std::get<lavalink::UnknownRoutePlanner>(s).details.is_null());
+}
+
+TEST(RoutePlannerStatus, MissingClassIsBuildError) {
   try {
-    (void)json::value_to<lavalink::RoutePlannerStatus>(status("FancyPlanner", ""));
+    (void)json::value_to<lavalink::RoutePlannerStatus>(json::parse(R"({"details":{}})"));
     FAIL() << "no error";
   } catch (const lavalink::BuildError& e) {
     EXPECT_EQ(e.path(), "class");

@@ -36,6 +36,11 @@ struct PlayerUpdate {
   };
 
   std::optional<TrackUpdate> track;
+  /// Deprecated top-level form of track.encoded (`encodedTrack`), kept for code that still
+  /// sends it; a value plays that track, null stops playback. Excludes `track`.
+  Patch<std::string> encoded_track;
+  /// Deprecated top-level form of track.identifier; excludes `track` and `encoded_track`.
+  std::optional<std::string> identifier;
   std::optional<std::chrono::milliseconds> position;
   /// Where the track ends; must be > 0. Lavalink does not clear an existing end marker on
   /// null, despite its docs (replace the track to drop one).
@@ -48,7 +53,8 @@ struct PlayerUpdate {
   std::optional<VoiceState> voice;
 
   /// Throws std::invalid_argument for an update the server would refuse with 400: both
-  /// track.encoded and track.identifier set, an endTime <= 0, or nothing set at all.
+  /// track.encoded and track.identifier set, `track` together with a deprecated top-level
+  /// encoded_track or identifier (or those two together), an endTime <= 0, or nothing set.
   void validate() const;
 
   friend bool operator==(const PlayerUpdate&, const PlayerUpdate&) = default;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json/fwd.hpp>
+#include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
 #include <string>
@@ -62,10 +63,19 @@ struct BalancingIpRoutePlanner {
   friend bool operator==(const BalancingIpRoutePlanner&, const BalancingIpRoutePlanner&) = default;
 };
 
-using RoutePlannerStatus = std::variant<RotatingIpRoutePlanner, NanoIpRoutePlanner,
-                                        RotatingNanoIpRoutePlanner, BalancingIpRoutePlanner>;
+/// A class this version does not know (a newer server's, or a plugin's), with its details
+/// untouched, so that a status call does not fail on it.
+struct UnknownRoutePlanner {
+  std::string class_name;
+  boost::json::value details;
+  friend bool operator==(const UnknownRoutePlanner&, const UnknownRoutePlanner&) = default;
+};
 
-/// The `class` string of an alternative.
+using RoutePlannerStatus =
+    std::variant<RotatingIpRoutePlanner, NanoIpRoutePlanner, RotatingNanoIpRoutePlanner,
+                 BalancingIpRoutePlanner, UnknownRoutePlanner>;
+
+/// The `class` string of an alternative (the server's text for UnknownRoutePlanner).
 [[nodiscard]] std::string_view class_name(const RoutePlannerStatus& status) noexcept;
 
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv,
