@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <filesystem>
 #include <fstream>
@@ -374,6 +376,37 @@ TEST_F(RestBasics, BucketSnapshotShowsWhatWasLearned) {
   EXPECT_EQ(after.value.remaining, 4u);
   EXPECT_EQ(after.value.in_flight, 0u);
   expect_error<std::invalid_argument>(bad.error);
+}
+
+TEST_F(RestBasics, ManyConcurrentRequestsOnTwoThreadsCompleteOnceEach) {
+  auto sim = sim::DiscordServerOptions{};
+  sim.limits.global_limit = 1000;
+  SimDiscord discord(std::move(sim));
+  auto options = rest_options(discord->base_url());
+  options.limiter.global_limit = 1000;
+  Rest rest(io.get_executor(), options);
+  constexpr int n = 200;
+  std::vector<std::atomic<int>> calls(n);
+  std::atomic<int> failures = 0;
+  std::atomic<int> done = 0;
+  for (int i = 0; i < n; ++i) {
+    rest.get("/channels/" + std::to_string(1 + i % 40), [&, i](std::exception_ptr e, json::value) {
+      if (e) ++failures;
+      ++calls[static_cast<std::size_t>(i)];
+      ++done;
+    });
+  }
+  auto guard = asio::make_work_guard(io);
+  std::thread other([&] { io.run(); });
+  const auto end = std::chrono::steady_clock::now() + 5s;
+  while (done.load() < n && std::chrono::steady_clock::now() < end) io.run_one_for(5ms);
+  guard.reset();
+  io.stop();
+  other.join();
+  EXPECT_EQ(done.load(), n);
+  EXPECT_EQ(failures.load(), 0);
+  for (const auto& c : calls) EXPECT_EQ(c.load(), 1);
+  EXPECT_EQ(discord->stats().rate_limited_user, 0u);
 }
 
 TEST_F(RestBasics, BaseUrlMustBeHttp) {
