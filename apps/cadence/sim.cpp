@@ -1,9 +1,8 @@
 // `cadence sim ...`: local simulators for tests, benchmarks and demos. `sim discord` serves a
-// Discord REST look-alike (rate limits, 429s, bans; see cadence/sim/discord_server.hpp) until
-// SIGINT or SIGTERM. The bound port is the first line on stdout, so a script can start it with
-// --port 0 and read where it listens.
-//
-// `cadence sim lavalink` goes here too: add an add_lavalink(*sim, commands) beside add_discord.
+// Discord REST look-alike (rate limits, 429s, bans; see cadence/sim/discord_server.hpp) and
+// `sim lavalink` a Lavalink v4 node (REST, WebSocket, plugins; see
+// cadence/sim/lavalink_server.hpp), each until SIGINT or SIGTERM. The bound port is the first
+// line on stdout, so a script can start one with --port 0 and read where it listens.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
@@ -13,6 +12,7 @@
 #include <string>
 
 #include "cadence/sim/discord_server.hpp"
+#include "cadence/sim/lavalink_server.hpp"
 #include "commands.hpp"
 
 namespace cadence::app {
@@ -92,12 +92,94 @@ void add_discord(CLI::App& sim, Commands& commands) {
   discord->callback([&commands, args] { commands.run = [args] { return run_discord(*args); }; });
 }
 
+struct LavalinkArgs {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  // The simulator's own made-up password (Lavalink's well-known default), not a secret, hence an
+  // argument.
+  std::string password = "youshallnotpass";
+  std::uint32_t stats_interval_ms = 60000;
+  std::uint32_t player_update_interval_ms = 5000;
+  std::string route_planner = "none";
+  std::uint32_t latency_ms = 0;
+  bool require_client_name = false;
+};
+
+int run_lavalink(const LavalinkArgs& args) {
+  sim::LavalinkServerOptions options;
+  options.address = args.host;
+  options.port = args.port;
+  options.password = args.password;
+  options.stats_interval = std::chrono::milliseconds(args.stats_interval_ms);
+  options.player_update_interval = std::chrono::milliseconds(args.player_update_interval_ms);
+  options.route_planner =
+      sim::parse_route_planner(args.route_planner).value_or(sim::RoutePlannerClass::none);
+  options.latency = std::chrono::milliseconds(args.latency_ms);
+  options.require_client_name = args.require_client_name;
+
+  boost::asio::io_context io;
+  sim::LavalinkServer server(io, std::move(options));
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&server](const boost::system::error_code& ec, int) {
+    if (!ec) server.stop();
+  });
+
+  std::printf("%u\n", static_cast<unsigned>(server.port()));
+  std::fflush(stdout);
+  std::fprintf(stderr,
+               "cadence sim lavalink: %s (WebSocket %s); load sim:track:..., sim:playlist:all, "
+               "ytsearch:...; counters at GET /__sim/stats; SIGINT or SIGTERM stops\n",
+               server.base_url().c_str(), server.websocket_url().c_str());
+  // Returns once stop() has cancelled the timers and closed the listener and every connection.
+  io.run();
+  return 0;
+}
+
+void add_lavalink(CLI::App& sim, Commands& commands) {
+  auto args = std::make_shared<LavalinkArgs>();
+  auto* lavalink = sim.add_subcommand(
+      "lavalink", "Serve a Lavalink v4 look-alike (REST, WebSocket, plugins) on a local port");
+  lavalink->add_option("--port", args->port, "port to listen on; 0 picks a free one")
+      ->capture_default_str();
+  lavalink->add_option("--host", args->host, "address to listen on")->capture_default_str();
+  lavalink
+      ->add_option("--password", args->password,
+                   "password the simulator accepts (a made-up value for tests, not a secret)")
+      ->capture_default_str();
+  lavalink
+      ->add_option("--stats-interval-ms", args->stats_interval_ms,
+                   "WebSocket stats interval (the first is sent at connect)")
+      ->check(CLI::Range(1u, 86400000u))
+      ->capture_default_str();
+  lavalink
+      ->add_option("--player-update-interval-ms", args->player_update_interval_ms,
+                   "WebSocket playerUpdate interval")
+      ->check(CLI::Range(1u, 86400000u))
+      ->capture_default_str();
+  lavalink
+      ->add_option("--route-planner", args->route_planner,
+                   "route planner class to report; none answers the status route with 204")
+      ->check(CLI::IsMember({"none", "RotatingIpRoutePlanner", "NanoIpRoutePlanner",
+                             "RotatingNanoIpRoutePlanner", "BalancingIpRoutePlanner"}))
+      ->capture_default_str();
+  lavalink->add_option("--latency-ms", args->latency_ms, "added to every REST answer")
+      ->capture_default_str();
+  lavalink->add_flag("--require-client-name", args->require_client_name,
+                     "refuse WebSocket upgrades without Client-Name (as NodeLink does)");
+  lavalink->footer(
+      "The first line on stdout is the bound port. Node URL for clients: http://HOST:PORT. "
+      "Control: GET /__sim/stats, /__sim/catalogue; POST /__sim/config, /__sim/faults, "
+      "/__sim/sessions (see cadence/sim/lavalink_server.hpp).");
+  lavalink->callback([&commands, args] { commands.run = [args] { return run_lavalink(*args); }; });
+}
+
 }  // namespace
 
 void register_sim(CLI::App& app, Commands& commands) {
-  auto* sim = app.add_subcommand("sim", "Run a local simulator of Discord's REST API");
+  auto* sim = app.add_subcommand("sim", "Run a local simulator of Discord's REST API or Lavalink");
   sim->require_subcommand(1);
   add_discord(*sim, commands);
+  add_lavalink(*sim, commands);
 }
 
 }  // namespace cadence::app
