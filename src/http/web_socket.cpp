@@ -269,6 +269,8 @@ void WebSocketImpl::check_usable(const char* what) const {
 }
 
 asio::awaitable<bool> WebSocketImpl::acquire_turn(const asio::cancellation_state& cs) {
+  // Cancelled before it started: nothing was written, so the connection stays usable.
+  if (destroyed_ || is_cancelled(cs)) co_return false;
   if (!writing_ && turns_.empty()) {
     writing_ = true;
     co_return true;

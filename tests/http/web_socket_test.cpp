@@ -446,6 +446,35 @@ TEST_F(WebSocketTest, CancellingAPendingReadAbortsItAndEndsTheConnection) {
   EXPECT_EQ(write.completions, 1);
 }
 
+TEST_F(WebSocketTest, CancellingAQueuedWriteRemovesItAndKeepsTheConnection) {
+  DeafServer deaf(io_);
+  http::WebSocket ws(io_.get_executor());
+  Outcome<http::Response> connected;
+  ws.async_connect("ws://127.0.0.1:" + std::to_string(deaf.port()) + "/", {}, connected.handler());
+  ASSERT_TRUE(run_until([&] { return connected.done(); }));
+  ASSERT_FALSE(connected.error) << cadence::test::what(connected.error);
+
+  // The peer never reads, so a write larger than the socket buffers stays in progress and
+  // the next one waits in the queue.
+  VoidOutcome stuck;
+  VoidOutcome queued;
+  asio::cancellation_signal cancel;
+  ws.async_write_binary(std::string(64 * 1024 * 1024, 'x'), stuck.handler());
+  ws.async_write_text("queued", asio::bind_cancellation_slot(cancel.slot(), queued.handler()));
+  for (int i = 0; i < 20; ++i) io_.run_one_for(5ms);
+  io_.restart();
+  ASSERT_FALSE(stuck.done());
+  ASSERT_FALSE(queued.done());
+  cancel.emit(asio::cancellation_type::terminal);
+  ASSERT_TRUE(run_until([&] { return queued.done(); }));
+  EXPECT_TRUE(is_aborted(queued.error)) << cadence::test::what(queued.error);
+  EXPECT_FALSE(stuck.done());
+  EXPECT_TRUE(ws.is_open());
+  drain();
+  EXPECT_EQ(queued.completions, 1);
+  EXPECT_EQ(stuck.completions, 0);
+}
+
 TEST_F(WebSocketTest, DestroyingTheSocketAbortsPendingOperations) {
   server_.on_websocket("/ws", sim::WebSocketRoute{{}, [](sim::WebSocketSession) {}});
   Outcome<http::WebSocketMessage> got;
