@@ -315,11 +315,7 @@ asio::awaitable<Response> WebSocketImpl::connect(std::shared_ptr<WebSocketImpl> 
       origin.host.find(':') == std::string::npos ? origin.host : "[" + origin.host + "]",
       origin.port);
   self->state_ = State::connecting;
-  auto failed = [&](const error_code& ec, Step step) {
-    auto error = self->fail(ec, step, cs);
-    self->end_with(error);
-    return error;
-  };
+  auto failed = [&](const error_code& ec, Step step) { return self->fail(ec, step, cs); };
 
   error_code ec;
   auto endpoints =

@@ -86,6 +86,14 @@ class WebSocketTest : public ::testing::Test {
       : server_(io_, {},
                 [](const sim::HttpRequest&) { return sim::HttpResponse::text(404, "no"); }) {}
 
+  // Lets the server's connections finish, so that handlers capturing their sessions are
+  // released (a session handle inside its own handler is a cycle until the connection ends).
+  void TearDown() override {
+    server_.stop();
+    io_.restart();
+    io_.run_for(5s);
+  }
+
   /// Drives the io_context until `done` holds; false after 10 s.
   bool run_until(const std::function<bool()>& done) {
     const auto deadline = std::chrono::steady_clock::now() + 10s;

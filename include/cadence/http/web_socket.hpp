@@ -130,7 +130,8 @@ class WebSocket {
   /// Queues a close frame after the writes already queued, then waits for the peer's close
   /// frame (up to handshake_timeout). A pending read then completes with WebSocketClosedError
   /// carrying the peer's answer. Succeeds at once when the connection has already ended.
-  /// `code` must be 1000 or a code from 3000 to 4999; `reason` at most 123 bytes.
+  /// `code` must be one an endpoint may send (1000-1003, 1007-1011, 3000-4999); `reason` at
+  /// most 123 bytes.
   template <boost::asio::completion_token_for<WriteSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
   auto async_close(std::uint16_t code = 1000, std::string reason = {},
