@@ -72,6 +72,18 @@ void Rest::start_request(http::Method method, std::string path,
                              });
 }
 
+void Rest::start_request_raw(http::Method method, std::string path, std::optional<std::string> body,
+                             Handler<http::Response> handler) {
+  Call call{.method = method,
+            .target = std::move(path),
+            .body = std::move(body),
+            .expect = Expect::anything,
+            .route = "plugin route"};
+  call.invalid = check_target(call.target);
+  detail::spawn<http::Response>(state_, std::move(call), std::move(handler),
+                                [](http::Response& r) { return std::move(r); });
+}
+
 void Rest::start_load_search(LavaSearchQuery query,
                              Handler<std::optional<LavaSearchResult>> handler) {
   Call call{.target = "/v4/loadsearch?query=" + encode_query_value(query.query),

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "cadence/lavalink/error.hpp"
 #include "cadence/lavalink/rest_path.hpp"
 #include "lavalink/rest_harness.hpp"
 #include "support/expect_error.hpp"
@@ -367,6 +368,37 @@ TEST(LavalinkRestPath, EncodesEverythingButUnreserved) {
   EXPECT_EQ(lavalink::encode_path_segment("aZ09-._~"), "aZ09-._~");
   EXPECT_EQ(lavalink::encode_path_segment("a/b?c#d%e f"), "a%2Fb%3Fc%23d%25e%20f");
   EXPECT_EQ(lavalink::encode_query_value("ytsearch:é&x=1+2"), "ytsearch%3A%C3%A9%26x%3D1%2B2");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(LavalinkRest, RequestRawKeepsTheBodyAsSent) {
+  RestHarness h([](const cadence::test::ReceivedRequest&) {
+    return cadence::test::Reply::json(R"({"volume":0.5,  "x":[1]})");
+  });
+  auto out = h.call<cadence::http::Response>([&](auto handler) {
+    h.rest->request_raw(cadence::http::Method::post, "/v4/x?a=b", std::string(R"({"k":1})"),
+                        handler);
+  });
+  ASSERT_FALSE(out.error) << cadence::test::what(out.error);
+  EXPECT_EQ(out.value.status, 200u);
+  EXPECT_EQ(out.value.body, R"({"volume":0.5,  "x":[1]})");
+  const auto req = h.only_request();
+  EXPECT_EQ(req.method, "POST");
+  EXPECT_EQ(req.target, "/v4/x?a=b");
+  EXPECT_EQ(req.body, R"({"k":1})");
+  EXPECT_EQ(req.header("Content-Type"), "application/json");
+}
+
+TEST(LavalinkRest, RequestRawStillMapsErrors) {
+  RestHarness h(
+      [](const cadence::test::ReceivedRequest&) { return cadence::test::empty_reply(401); });
+  auto out = h.call<cadence::http::Response>([&](auto handler) {
+    h.rest->request_raw(cadence::http::Method::get, "/v4/info", std::nullopt, handler);
+  });
+  cadence::test::expect_error<cadence::lavalink::RestStatusError>(out.error, "401");
 }
 
 }  // namespace

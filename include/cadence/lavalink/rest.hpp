@@ -240,6 +240,20 @@ class Rest {
         });
   }
 
+  /// request() without the JSON step, for callers that need the answer as sent (the CLI
+  /// prints it unchanged): a 2xx completes with the whole response; `body`, when given, is sent
+  /// as is with Content-Type application/json. 4xx/5xx and transport failures are errors as
+  /// everywhere.
+  template <boost::asio::completion_token_for<Signature<http::Response>> Token = DefaultToken>
+  auto request_raw(http::Method method, std::string path, std::optional<std::string> body,
+                   Token&& token = DefaultToken{}) {
+    return initiate<Signature<http::Response>>(
+        token, [this, method, p = std::move(path),
+                b = std::move(body)](Handler<http::Response> h) mutable {
+          start_request_raw(method, std::move(p), std::move(b), std::move(h));
+        });
+  }
+
   /// LavaSearch: GET /v4/loadsearch?query=...&types=...; std::nullopt when nothing matched
   /// (the plugin answers 204).
   template <boost::asio::completion_token_for<Signature<std::optional<LavaSearchResult>>> Token =
@@ -361,6 +375,8 @@ class Rest {
   void start_free_all_addresses(VoidHandler handler);
   void start_request(http::Method method, std::string path, std::optional<boost::json::value> body,
                      Handler<boost::json::value> handler);
+  void start_request_raw(http::Method method, std::string path, std::optional<std::string> body,
+                         Handler<http::Response> handler);
   void start_load_search(LavaSearchQuery query, Handler<std::optional<LavaSearchResult>> handler);
   void start_lyrics(std::string encoded_track, bool skip_track_source,
                     Handler<std::optional<Lyrics>> handler);
