@@ -10,7 +10,7 @@
 // void(std::exception_ptr, T) (void(std::exception_ptr) where the answer has no value). The
 // errors, by what happened:
 // - std::invalid_argument: the caller's input cannot be sent (an update the server would
-//   refuse with 400, an empty identifier, a generic path without a leading '/'); no request
+//   refuse with 400, an empty session id, a generic path without a leading '/'); no request
 //   is made.
 // - lavalink::RestRequestError: a 4xx/5xx carrying Lavalink's error JSON (message() is the
 //   server's text, e.g. "Session not found"; trace() with RestOptions::trace).

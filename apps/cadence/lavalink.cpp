@@ -1,0 +1,379 @@
+// `cadence lavalink ...`: one Lavalink v4 REST call per run. Output is the JSON the node sent,
+// on one line (whitespace outside strings removed, numbers and key order untouched), nothing
+// for a 204, and plain text for `version`. A failed call prints one line on stderr carrying the
+// node's message and exits 1; bad arguments exit 2. The password comes from LAVALINK_PASSWORD
+// or --password-file, never from an argument.
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "cadence/core/snowflake.hpp"
+#include "cadence/lavalink/player_update.hpp"
+#include "cadence/lavalink/rest.hpp"
+#include "cadence/lavalink/rest_path.hpp"
+#include "cadence/lavalink/session.hpp"
+#include "commands.hpp"
+
+namespace cadence::app {
+namespace {
+
+namespace json = boost::json;
+namespace lavalink = cadence::lavalink;
+
+/// A usage problem found after parsing (exit 2).
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct Common {
+  std::string node = "http://127.0.0.1:2333";
+  std::string password_file;
+  bool trace = false;
+  unsigned timeout_ms = 0;
+};
+
+struct Call {
+  http::Method method = http::Method::get;
+  std::string path;
+  std::optional<std::string> body;
+  bool plain_text = false;
+};
+
+std::string read_password(const Common& common) {
+  if (!common.password_file.empty()) {
+    std::ifstream in(common.password_file, std::ios::binary);
+    if (!in) throw UsageError("cannot read --password-file " + common.password_file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+    return text;
+  }
+  const char* env = std::getenv("LAVALINK_PASSWORD");
+  return env ? env : "";
+}
+
+// Whitespace outside strings removed, everything else byte for byte, so that what is printed
+// is what the node sent (Boost.JSON would rewrite 0.5 as 5E-1).
+std::string compact(const std::string& body) {
+  std::string out;
+  out.reserve(body.size());
+  bool in_string = false;
+  bool escaped = false;
+  for (const char c : body) {
+    if (in_string) {
+      out += c;
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+      out += c;
+    } else if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string message_of(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    std::string text = e.what();
+    for (char& c : text) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    return text;
+  } catch (...) {
+    return "unknown error";
+  }
+}
+
+int execute(const Common& common, const std::string& name, const std::function<Call()>& build) {
+  Call call;
+  lavalink::RestOptions options;
+  try {
+    call = build();
+    options.base_url = common.node;
+    options.password = read_password(common);
+    options.trace = common.trace;
+    if (common.timeout_ms > 0) options.timeout = std::chrono::milliseconds(common.timeout_ms);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "cadence lavalink %s: %s\n", name.c_str(), e.what());
+    return 2;
+  }
+
+  boost::asio::io_context io;
+  std::optional<lavalink::Rest> rest;
+  try {
+    rest.emplace(io.get_executor(), std::move(options));
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "cadence lavalink %s: %s\n", name.c_str(), e.what());
+    return 2;
+  }
+  bool done = false;
+  std::exception_ptr error;
+  http::Response response;
+  rest->request_raw(call.method, call.path, call.body, [&](std::exception_ptr e, http::Response r) {
+    done = true;
+    error = e;
+    response = std::move(r);
+  });
+  // run() would not return: the connection pool keeps an idle timer.
+  while (!done && io.run_one() > 0) {
+  }
+  if (error) {
+    std::fprintf(stderr, "cadence lavalink %s: %s\n", name.c_str(), message_of(error).c_str());
+    return 1;
+  }
+  if (!response.body.empty()) {
+    const std::string text = call.plain_text ? response.body : compact(response.body);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (text.back() != '\n') std::fputc('\n', stdout);
+  }
+  return 0;
+}
+
+std::string guild_segment(const std::string& guild) {
+  if (!Snowflake::parse(guild)) throw UsageError("--guild must be a Discord id (digits)");
+  return guild;
+}
+
+std::string player_path(const std::string& session, const std::string& guild) {
+  return "/v4/sessions/" + lavalink::encode_path_segment(session) + "/players/" +
+         guild_segment(guild);
+}
+
+bool parse_bool(const std::string& text, const char* option) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  throw UsageError(std::string(option) + " must be true or false");
+}
+
+json::value parse_json_argument(const std::string& text, const char* option) {
+  boost::system::error_code ec;
+  json::value jv = json::parse(text, ec);
+  if (ec) throw UsageError(std::string(option) + " is not valid JSON: " + ec.message());
+  return jv;
+}
+
+struct PlayerFlags {
+  std::string session;
+  std::string guild;
+  std::string json_body;
+  std::string track;
+  bool stop = false;
+  std::string identifier;
+  std::string user_data;
+  // Numbers count only when given (CLI11 fills plain values; the options say whether).
+  long long position = 0;
+  long long end_time = 0;
+  int volume = 0;
+  CLI::Option* position_opt = nullptr;
+  CLI::Option* end_time_opt = nullptr;
+  CLI::Option* volume_opt = nullptr;
+  bool clear_end_time = false;
+  std::string paused;
+  std::string filters;
+  std::string voice;
+  bool no_replace = false;
+};
+
+// The body of update-player: --json as given (checked like a typed update), or built from flags.
+std::string update_body(const PlayerFlags& f) {
+  const bool has_position = f.position_opt->count() > 0;
+  const bool has_end_time = f.end_time_opt->count() > 0;
+  const bool has_volume = f.volume_opt->count() > 0;
+  const bool any_flag = !f.track.empty() || f.stop || !f.identifier.empty() ||
+                        !f.user_data.empty() || has_position || has_end_time || f.clear_end_time ||
+                        has_volume || !f.paused.empty() || !f.filters.empty() || !f.voice.empty();
+  if (!f.json_body.empty()) {
+    if (any_flag) throw UsageError("use --json or the field options, not both");
+    const json::value jv = parse_json_argument(f.json_body, "--json");
+    try {
+      json::value_to<lavalink::PlayerUpdate>(jv).validate();
+    } catch (const std::exception& e) {
+      throw UsageError(std::string("--json: ") + e.what());
+    }
+    return json::serialize(jv);
+  }
+  lavalink::PlayerUpdate u;
+  if (!f.track.empty() || f.stop || !f.identifier.empty() || !f.user_data.empty()) {
+    lavalink::PlayerUpdate::TrackUpdate t;
+    if (f.stop) t.encoded = nullptr;
+    if (!f.track.empty()) t.encoded = f.track;
+    if (f.stop && !f.track.empty()) throw UsageError("use --track or --stop, not both");
+    if (!f.identifier.empty()) t.identifier = f.identifier;
+    if (!f.user_data.empty()) t.user_data = parse_json_argument(f.user_data, "--user-data");
+    u.track = std::move(t);
+  }
+  if (has_position) u.position = std::chrono::milliseconds(f.position);
+  if (has_end_time && f.clear_end_time) {
+    throw UsageError("use --end-time or --clear-end-time, not both");
+  }
+  if (has_end_time) u.end_time = std::chrono::milliseconds(f.end_time);
+  if (f.clear_end_time) u.end_time = nullptr;
+  if (has_volume) u.volume = f.volume;
+  if (!f.paused.empty()) u.paused = parse_bool(f.paused, "--paused");
+  try {
+    if (!f.filters.empty()) {
+      u.filters = json::value_to<lavalink::Filters>(parse_json_argument(f.filters, "--filters"));
+    }
+    if (!f.voice.empty()) {
+      u.voice = json::value_to<lavalink::VoiceState>(parse_json_argument(f.voice, "--voice"));
+    }
+    u.validate();
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw UsageError(e.what());
+  }
+  return json::serialize(json::value_from(u));
+}
+
+}  // namespace
+
+void register_lavalink(CLI::App& app, Commands& commands) {
+  auto common = std::make_shared<Common>();
+  auto* group = app.add_subcommand("lavalink", "Call a Lavalink v4 node's REST API");
+  group->require_subcommand(1);
+  group->add_option("--node", common->node, "the node's base URL")->capture_default_str();
+  group->add_option("--password-file", common->password_file,
+                    "file holding the password (default: $LAVALINK_PASSWORD)");
+  group->add_flag("--trace", common->trace, "ask the node for stack traces in its errors");
+  group->add_option("--timeout-ms", common->timeout_ms, "limit for the request (default 15000)");
+  group->footer(
+      "Prints the node's JSON on one line (nothing for 204). Exit codes: 0 success, 1 the "
+      "request failed, 2 usage error.");
+
+  // Registers a subcommand whose callback runs `build` (returning the request) through execute.
+  const auto add = [&commands, common](CLI::App* sub, std::function<Call()> build) {
+    const std::string name = sub->get_name();
+    sub->callback([&commands, common, name, build] {
+      commands.run = [common, name, build] { return execute(*common, name, build); };
+    });
+  };
+
+  {
+    auto identifier = std::make_shared<std::string>();
+    auto* sub = group->add_subcommand("load", "Load tracks: a URL or a search (ytsearch:...)");
+    sub->add_option("IDENT", *identifier, "identifier")->required();
+    add(sub, [identifier] {
+      return Call{.path = "/v4/loadtracks?identifier=" + lavalink::encode_query_value(*identifier)};
+    });
+  }
+  {
+    auto encoded = std::make_shared<std::string>();
+    auto* sub = group->add_subcommand("decode", "Decode an encoded track on the node");
+    sub->add_option("ENCODED", *encoded, "base64 track")->required();
+    add(sub, [encoded] {
+      return Call{.path = "/v4/decodetrack?encodedTrack=" + lavalink::encode_query_value(*encoded)};
+    });
+  }
+  {
+    auto session = std::make_shared<std::string>();
+    auto* sub = group->add_subcommand("players", "List a session's players");
+    sub->add_option("--session", *session, "session id")->required();
+    add(sub, [session] {
+      return Call{.path = "/v4/sessions/" + lavalink::encode_path_segment(*session) + "/players"};
+    });
+  }
+  {
+    auto ids = std::make_shared<std::pair<std::string, std::string>>();
+    auto* sub = group->add_subcommand("player", "Show one player");
+    sub->add_option("--session", ids->first, "session id")->required();
+    sub->add_option("--guild", ids->second, "guild id")->required();
+    add(sub, [ids] { return Call{.path = player_path(ids->first, ids->second)}; });
+  }
+  {
+    auto f = std::make_shared<PlayerFlags>();
+    auto* sub = group->add_subcommand("update-player", "Create or change a player (PATCH)");
+    sub->add_option("--session", f->session, "session id")->required();
+    sub->add_option("--guild", f->guild, "guild id")->required();
+    sub->add_option("--json", f->json_body, "the whole UpdatePlayer body as JSON");
+    sub->add_option("--track", f->track, "encoded track to play");
+    sub->add_flag("--stop", f->stop, "stop playback (track.encoded = null)");
+    sub->add_option("--identifier", f->identifier, "identifier to resolve and play");
+    sub->add_option("--user-data", f->user_data, "the track's userData (a JSON object)");
+    f->position_opt = sub->add_option("--position", f->position, "position in ms");
+    f->end_time_opt = sub->add_option("--end-time", f->end_time, "end time in ms (> 0)");
+    sub->add_flag("--clear-end-time", f->clear_end_time, "send endTime: null");
+    f->volume_opt = sub->add_option("--volume", f->volume, "volume 0-1000");
+    sub->add_option("--paused", f->paused, "true or false");
+    sub->add_option("--filters", f->filters, "the filters object (JSON); replaces all filters");
+    sub->add_option("--voice", f->voice,
+                    R"(voice state JSON: {"token","endpoint","sessionId","channelId"})");
+    sub->add_flag("--no-replace", f->no_replace, "keep the playing track (noReplace=true)");
+    add(sub, [f] {
+      Call call{.method = http::Method::patch, .path = player_path(f->session, f->guild)};
+      if (f->no_replace) call.path += "?noReplace=true";
+      call.body = update_body(*f);
+      return call;
+    });
+  }
+  {
+    auto ids = std::make_shared<std::pair<std::string, std::string>>();
+    auto* sub = group->add_subcommand("destroy-player", "Destroy a player");
+    sub->add_option("--session", ids->first, "session id")->required();
+    sub->add_option("--guild", ids->second, "guild id")->required();
+    add(sub, [ids] {
+      return Call{.method = http::Method::del, .path = player_path(ids->first, ids->second)};
+    });
+  }
+  {
+    struct SessionArgs {
+      std::string session;
+      std::string resuming;
+      long long timeout = 0;
+      CLI::Option* timeout_opt = nullptr;
+    };
+    auto a = std::make_shared<SessionArgs>();
+    auto* sub = group->add_subcommand("update-session", "Set resuming and its timeout");
+    sub->add_option("--session", a->session, "session id")->required();
+    sub->add_option("--resuming", a->resuming, "true or false");
+    a->timeout_opt = sub->add_option("--timeout", a->timeout, "resume timeout in seconds")
+                         ->check(CLI::NonNegativeNumber);
+    add(sub, [a] {
+      lavalink::SessionUpdate update;
+      if (!a->resuming.empty()) update.resuming = parse_bool(a->resuming, "--resuming");
+      if (a->timeout_opt->count() > 0) update.timeout = std::chrono::seconds(a->timeout);
+      return Call{.method = http::Method::patch,
+                  .path = "/v4/sessions/" + lavalink::encode_path_segment(a->session),
+                  .body = json::serialize(json::value_from(update))};
+    });
+  }
+  add(group->add_subcommand("info", "The node's versions, sources, filters and plugins"),
+      [] { return Call{.path = "/v4/info"}; });
+  add(group->add_subcommand("stats", "The node's load"), [] { return Call{.path = "/v4/stats"}; });
+  add(group->add_subcommand("version", "The node's version (plain text)"),
+      [] { return Call{.path = "/version", .plain_text = true}; });
+  {
+    auto* planner = group->add_subcommand("routeplanner", "The node's IP route planner");
+    planner->require_subcommand(1);
+    add(planner->add_subcommand("status", "Its status (nothing when it is disabled)"),
+        [] { return Call{.path = "/v4/routeplanner/status"}; });
+    auto address = std::make_shared<std::string>();
+    auto* free_address = planner->add_subcommand("free-address", "Unmark a failing address");
+    free_address->add_option("ADDR", *address, "address")->required();
+    add(free_address, [address] {
+      return Call{.method = http::Method::post,
+                  .path = "/v4/routeplanner/free/address",
+                  .body = json::serialize(json::object{{"address", *address}})};
+    });
+    add(planner->add_subcommand("free-all", "Unmark every failing address"),
+        [] { return Call{.method = http::Method::post, .path = "/v4/routeplanner/free/all"}; });
+  }
+}
+
+}  // namespace cadence::app

@@ -1,0 +1,206 @@
+// Runs the built `cadence lavalink ...` against an in-process Lavalink simulator: output as
+// the node sent it, nothing for 204, plain text for version, exit 1 with the node's message,
+// exit 2 for usage errors, and the password kept off the command line and out of the output.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "cadence/sim/lavalink_server.hpp"
+
+namespace {
+
+namespace json = boost::json;
+namespace sim = cadence::sim;
+
+struct CliRun {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+class LavalinkCli : public ::testing::Test {
+ protected:
+  LavalinkCli() : server_(io_), thread_([this] { io_.run(); }) {}
+  ~LavalinkCli() override {
+    server_.stop();
+    thread_.join();
+  }
+
+  // `cadence lavalink --node <sim> <args>` with LAVALINK_PASSWORD set to `password`.
+  CliRun cadence(const std::string& args, const std::string& password = "youshallnotpass",
+                 const std::string& node = "") {
+    static int counter = 0;
+    const auto err =
+        std::filesystem::temp_directory_path() /
+        ("cadence_lavalink_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    const std::string command = "LAVALINK_PASSWORD=" + quote(password) + " " +
+                                CADENCE_BINARY_DIR "/bin/cadence lavalink --node " +
+                                (node.empty() ? server_.base_url() : node) + " " + args +
+                                " < /dev/null 2> " + err.string();
+    CliRun run;
+    std::FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return run;
+    char block[4096];
+    std::size_t got = 0;
+    while ((got = std::fread(block, 1, sizeof block, pipe)) > 0) run.out.append(block, got);
+    const int status = ::pclose(pipe);
+    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::ifstream in(err);
+    run.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    std::filesystem::remove(err);
+    return run;
+  }
+
+  // One line of JSON on stdout.
+  static json::value one_json_line(const CliRun& run) {
+    EXPECT_EQ(run.status, 0) << run.err;
+    EXPECT_TRUE(run.err.empty()) << run.err;
+    EXPECT_FALSE(run.out.empty());
+    if (run.out.empty()) return nullptr;
+    EXPECT_EQ(run.out.back(), '\n');
+    EXPECT_EQ(run.out.find('\n'), run.out.size() - 1) << "more than one line: " << run.out;
+    return json::parse(run.out);
+  }
+
+  static void expect_one_error_line(const CliRun& run, const std::string& fragment) {
+    EXPECT_EQ(run.status, 1);
+    EXPECT_TRUE(run.out.empty()) << run.out;
+    EXPECT_NE(run.err.find(fragment), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find('\n'), run.err.size() - 1) << run.err;
+  }
+
+  std::string track() { return server_.catalogue_track("never-gonna-give-you-up").value_or(""); }
+
+  boost::asio::io_context io_;
+  sim::LavalinkServer server_;
+  std::thread thread_;
+};
+
+TEST_F(LavalinkCli, VersionIsPlainText) {
+  const auto run = cadence("version");
+  EXPECT_EQ(run.status, 0) << run.err;
+  ASSERT_FALSE(run.out.empty());
+  EXPECT_EQ(run.out.front(), '4');
+  EXPECT_EQ(run.out.find('{'), std::string::npos);
+}
+
+TEST_F(LavalinkCli, InfoAndStatsAreOneJsonLine) {
+  EXPECT_EQ(one_json_line(cadence("info")).at("version").at("major"), 4);
+  EXPECT_TRUE(one_json_line(cadence("stats")).as_object().contains("players"));
+}
+
+TEST_F(LavalinkCli, LoadAndDecode) {
+  const auto loaded = one_json_line(cadence("load sim:track:never-gonna-give-you-up"));
+  EXPECT_EQ(loaded.at("loadType"), "track");
+  const auto search = one_json_line(cadence("load " + quote("ytsearch:never gonna")));
+  EXPECT_EQ(search.at("loadType"), "search");
+  const auto decoded = one_json_line(cadence("decode " + quote(track())));
+  EXPECT_EQ(decoded.at("encoded").as_string(), track());
+}
+
+TEST_F(LavalinkCli, LoadFailureIsStillSuccess) {
+  EXPECT_EQ(one_json_line(cadence("load sim:error:common")).at("loadType"), "error");
+}
+
+TEST_F(LavalinkCli, PlayerLifecycle) {
+  const std::string session = server_.create_session();
+  const std::string ids = " --session " + session + " --guild 817327181659111454";
+  EXPECT_TRUE(one_json_line(cadence("players --session " + session)).as_array().empty());
+
+  const auto created = one_json_line(cadence("update-player" + ids + " --track " + quote(track()) +
+                                             " --volume 80 --user-data '{\"requester\":\"42\"}'"));
+  EXPECT_EQ(created.at("volume"), 80);
+  EXPECT_EQ(created.at("track").at("userData").at("requester"), "42");
+
+  const auto kept =
+      one_json_line(cadence("update-player" + ids + " --no-replace --json " +
+                            quote(R"({"track":{"encoded":")" +
+                                  server_.catalogue_track("short").value_or("") + R"("}})")));
+  // The encoded form carries the position, which moves; the track is the same one.
+  EXPECT_EQ(kept.at("track").at("info").at("identifier"),
+            created.at("track").at("info").at("identifier"));
+
+  EXPECT_EQ(one_json_line(cadence("player" + ids)).at("volume"), 80);
+  EXPECT_EQ(one_json_line(cadence("players --session " + session)).as_array().size(), 1u);
+
+  const auto destroyed = cadence("destroy-player" + ids);
+  EXPECT_EQ(destroyed.status, 0) << destroyed.err;
+  EXPECT_TRUE(destroyed.out.empty()) << "a 204 prints nothing";
+  expect_one_error_line(cadence("player" + ids), "Player not found");
+}
+
+TEST_F(LavalinkCli, UpdateSession) {
+  const std::string session = server_.create_session();
+  const auto out = one_json_line(
+      cadence("update-session --session " + session + " --resuming true --timeout 90"));
+  EXPECT_EQ(out, json::parse(R"({"resuming":true,"timeout":90})"));
+}
+
+TEST_F(LavalinkCli, RoutePlanner) {
+  const auto disabled = cadence("routeplanner status");
+  EXPECT_EQ(disabled.status, 0) << disabled.err;
+  EXPECT_TRUE(disabled.out.empty());
+  expect_one_error_line(cadence("routeplanner free-all"), "disabled route planner");
+
+  server_.set_route_planner(sim::RoutePlannerClass::balancing);
+  server_.fail_address("1.0.0.1");
+  EXPECT_EQ(one_json_line(cadence("routeplanner status")).at("class"), "BalancingIpRoutePlanner");
+  const auto freed = cadence("routeplanner free-address 1.0.0.1");
+  EXPECT_EQ(freed.status, 0) << freed.err;
+  EXPECT_TRUE(freed.out.empty());
+  EXPECT_EQ(cadence("routeplanner free-all").status, 0);
+}
+
+TEST_F(LavalinkCli, ServerErrorCarriesItsMessage) {
+  expect_one_error_line(cadence("players --session nosuchsession"), "Session not found");
+}
+
+TEST_F(LavalinkCli, WrongPasswordFailsWithoutShowingIt) {
+  const auto run = cadence("info", "hunter2-secret");
+  expect_one_error_line(run, "403");
+  EXPECT_EQ(run.err.find("hunter2"), std::string::npos);
+}
+
+TEST_F(LavalinkCli, PasswordFromAFile) {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("cadence_lavalink_pw_" + std::to_string(::getpid()));
+  std::ofstream(file) << "youshallnotpass\n";
+  const auto run = cadence("--password-file " + file.string() + " info", "wrong");
+  std::filesystem::remove(file);
+  EXPECT_EQ(run.status, 0) << run.err;
+}
+
+TEST_F(LavalinkCli, UsageErrorsExit2WithoutARequest) {
+  const auto before = server_.stats().requests;
+  EXPECT_EQ(cadence("players").status, 2);
+  EXPECT_EQ(cadence("player --session s --guild notanid").status, 2);
+  EXPECT_EQ(cadence("update-player --session s --guild 1").status, 2) << "nothing set";
+  EXPECT_EQ(cadence("update-player --session s --guild 1 --json '{'").status, 2);
+  EXPECT_EQ(cadence("update-player --session s --guild 1 --end-time 0").status, 2);
+  EXPECT_EQ(cadence("update-session --session s --resuming maybe").status, 2);
+  EXPECT_EQ(cadence("routeplanner").status, 2);
+  EXPECT_EQ(server_.stats().requests, before);
+}
+
+TEST_F(LavalinkCli, NodeThatIsDownExits1) {
+  const auto run = cadence("info", "youshallnotpass", "http://127.0.0.1:1");
+  expect_one_error_line(run, "127.0.0.1");
+}
+
+}  // namespace
