@@ -4,8 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
 #include <stdexcept>
+#include <thread>
 
 #include "cadence/lavalink/error.hpp"
 #include "cadence/lavalink/rest_path.hpp"
@@ -399,6 +404,50 @@ TEST(LavalinkRest, RequestRawStillMapsErrors) {
     h.rest->request_raw(cadence::http::Method::get, "/v4/info", std::nullopt, handler);
   });
   cadence::test::expect_error<cadence::lavalink::RestStatusError>(out.error, "401");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(LavalinkRest, WorksWithUseAwaitableAndRethrowsTypedErrors) {
+  int n = 0;
+  RestHarness h([&n](const cadence::test::ReceivedRequest&) {
+    return n++ == 0 ? cadence::test::text_reply("4.2.2") : cadence::test::empty_reply(403);
+  });
+  std::string version;
+  bool threw_status_error = false;
+  bool done = false;
+  boost::asio::co_spawn(
+      h.io,
+      [&]() -> boost::asio::awaitable<void> {
+        version = co_await h.rest->version(boost::asio::use_awaitable);
+        try {
+          (void)co_await h.rest->info(boost::asio::use_awaitable);
+        } catch (const cadence::lavalink::RestStatusError& e) {
+          threw_status_error = e.status() == 403;
+        }
+        done = true;
+      },
+      boost::asio::detached);
+  ASSERT_TRUE(cadence::test::run_until(h.io, [&] { return done; }));
+  EXPECT_EQ(version, "4.2.2");
+  EXPECT_TRUE(threw_status_error);
+}
+
+TEST(LavalinkRest, WorksWithUseFuture) {
+  RestHarness h([](const cadence::test::ReceivedRequest&) {
+    return cadence::test::Reply::json(R"({"resuming":false,"timeout":60})");
+  });
+  auto future = h.rest->update_session("s", {.resuming = false}, boost::asio::use_future);
+  std::thread runner([&] {
+    cadence::test::run_until(h.io, [&] {
+      return future.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    });
+  });
+  runner.join();
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(0)), std::future_status::ready);
+  EXPECT_EQ(future.get().timeout, std::chrono::seconds(60));
 }
 
 }  // namespace
