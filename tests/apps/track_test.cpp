@@ -1,7 +1,6 @@
 // Runs the built `cadence` binary on the reference vectors: `track decode` and `track encode`,
 // through arguments and stdin, including bad lines.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <boost/json.hpp>
 #include <cstdio>
@@ -11,15 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "support/cli_runner.hpp"
+
 namespace json = boost::json;
 
 namespace {
 
-struct CliResult {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using cadence::test::CliResult;
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -29,36 +26,11 @@ std::string read_file(const std::filesystem::path& path) {
 }
 
 // Runs `cadence <args>` with `input` on stdin; stdout and stderr are captured separately.
-CliResult cadence(const std::string& args, const std::string& input = "") {
-  static int counter = 0;
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("cadence_track_test_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const auto in = dir / ("in" + std::to_string(counter));
-  const auto err = dir / ("err" + std::to_string(counter++));
-  std::ofstream(in, std::ios::binary) << input;
-  const std::string command = std::string(CADENCE_BINARY_DIR "/bin/cadence ") + args + " < " +
-                              in.string() + " 2> " + err.string();
-  CliResult run;
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char block[65536];
-  std::size_t got = 0;
-  while ((got = std::fread(block, 1, sizeof block, pipe)) > 0) run.out.append(block, got);
-  const int status = ::pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.err = read_file(err);
-  std::filesystem::remove(in);
-  std::filesystem::remove(err);
-  return run;
+CliResult run_cli(const std::string& args, const std::string& input = "") {
+  return cadence::test::run_cadence(args, input);
 }
 
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
+std::vector<std::string> lines(const std::string& text) { return cadence::test::split_lines(text); }
 
 const json::array& vectors() {
   static const json::array v =
@@ -79,7 +51,7 @@ std::string all_encoded() {
 }  // namespace
 
 TEST(TrackCli, DecodeWritesLavalinkFieldsForEveryVector) {
-  const CliResult run = cadence("track decode -", all_encoded());
+  const CliResult run = run_cli("track decode -", all_encoded());
   ASSERT_EQ(run.status, 0) << run.err;
   const auto out = lines(run.out);
   ASSERT_EQ(out.size(), vectors().size());
@@ -97,16 +69,16 @@ TEST(TrackCli, DecodeWritesLavalinkFieldsForEveryVector) {
 
 TEST(TrackCli, DecodeShowsSourceDataAsBase64) {
   const CliResult run =
-      cadence("track decode " + std::string(vectors()[6].at("encoded").as_string()));
+      run_cli("track decode " + std::string(vectors()[6].at("encoded").as_string()));
   ASSERT_EQ(run.status, 0) << run.err;
   EXPECT_EQ(json::parse(run.out).at("sourceData"), "AANtcDM=");  // 00 03 "mp3"
 }
 
 TEST(TrackCli, DecodeThenEncodeGivesTheIdenticalStrings) {
   const std::string input = all_encoded();
-  const CliResult decoded = cadence("track decode -", input);
+  const CliResult decoded = run_cli("track decode -", input);
   ASSERT_EQ(decoded.status, 0) << decoded.err;
-  const CliResult encoded = cadence("track encode -", decoded.out);
+  const CliResult encoded = run_cli("track encode -", decoded.out);
   ASSERT_EQ(encoded.status, 0) << encoded.err;
   EXPECT_EQ(encoded.out, input);
 }
@@ -114,7 +86,7 @@ TEST(TrackCli, DecodeThenEncodeGivesTheIdenticalStrings) {
 TEST(TrackCli, BadLineIsReportedByNumberAndOthersContinue) {
   const std::string first(vectors()[0].at("encoded").as_string());
   const std::string second(vectors()[1].at("encoded").as_string());
-  const CliResult run = cadence("track decode", first + "\nnot*base64\n" + second + "\n");
+  const CliResult run = run_cli("track decode", first + "\nnot*base64\n" + second + "\n");
   EXPECT_EQ(run.status, 1);
   EXPECT_EQ(lines(run.out).size(), 2u);
   EXPECT_NE(run.err.find("line 2"), std::string::npos) << run.err;
@@ -124,7 +96,7 @@ TEST(TrackCli, BadLineIsReportedByNumberAndOthersContinue) {
 TEST(TrackCli, TruncatedTrackNamesTheByteOffset) {
   std::string text(vectors()[0].at("encoded").as_string());
   text.resize(40);
-  const CliResult run = cadence("track decode " + text);
+  const CliResult run = run_cli("track decode " + text);
   EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("argument 1"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("byte 0"), std::string::npos) << run.err;
@@ -132,24 +104,24 @@ TEST(TrackCli, TruncatedTrackNamesTheByteOffset) {
 
 TEST(TrackCli, EncodeDefaultsToVersion3) {
   const CliResult run =
-      cadence("track encode",
+      run_cli("track encode",
               R"({"title":"t","author":"a","length":1000,"identifier":"id","isStream":false,)"
               R"("uri":null,"artworkUrl":null,"isrc":null,"sourceName":"youtube","position":0})"
               "\n");
   ASSERT_EQ(run.status, 0) << run.err;
-  const CliResult back = cadence("track decode " + lines(run.out).at(0));
+  const CliResult back = run_cli("track decode " + lines(run.out).at(0));
   EXPECT_EQ(json::parse(back.out).at("version"), 3);
 }
 
 TEST(TrackCli, EncodeReportsMissingField) {
-  const CliResult run = cadence("track encode", "{\"title\":\"t\"}\n");
+  const CliResult run = run_cli("track encode", "{\"title\":\"t\"}\n");
   EXPECT_EQ(run.status, 1);
   EXPECT_NE(run.err.find("line 1"), std::string::npos);
   EXPECT_NE(run.err.find("author"), std::string::npos) << run.err;
 }
 
 TEST(TrackCli, EncodeRejectsVersion1WithUri) {
-  const CliResult run = cadence(
+  const CliResult run = run_cli(
       "track encode", R"({"title":"t","author":"a","length":1,"identifier":"i","isStream":false,)"
                       R"("uri":"https://x","sourceName":"http","position":0,"version":1})"
                       "\n");
@@ -159,13 +131,13 @@ TEST(TrackCli, EncodeRejectsVersion1WithUri) {
 
 TEST(TrackCli, DecodeEscapesControlCharacters) {
   // A title with a quote, a backslash, a newline and U+0001 must come out as valid JSON.
-  const CliResult encoded = cadence(
+  const CliResult encoded = run_cli(
       "track encode",
       R"({"title":"a\"b\\c\nd\u0001","author":"a","length":1,"identifier":"i","isStream":false,)"
       R"("sourceName":"youtube","position":0})"
       "\n");
   ASSERT_EQ(encoded.status, 0) << encoded.err;
-  const CliResult decoded = cadence("track decode " + lines(encoded.out).at(0));
+  const CliResult decoded = run_cli("track decode " + lines(encoded.out).at(0));
   ASSERT_EQ(decoded.status, 0) << decoded.err;
   EXPECT_EQ(json::parse(decoded.out).at("title"), "a\"b\\c\nd\x01");
 }

@@ -1,0 +1,75 @@
+// Runs the built `cadence` binary as a user would: arguments, environment, stdin; stdout and
+// stderr captured separately, exit code returned. Needs CADENCE_BINARY_DIR (every test binary
+// defines it).
+#pragma once
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace cadence::test {
+
+struct CliResult {
+  /// The exit code; -1 when the process did not exit normally.
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+/// `cadence <args>` through /bin/sh: `args` is shell text, so quote what needs quoting (see
+/// shell_quote). `env` is prepended as "NAME=value ..." assignments.
+inline CliResult run_cadence(const std::string& args, const std::string& input = "",
+                             const std::string& env = "") {
+  static int counter = 0;
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("cadence_cli_test_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto in = dir / ("in" + std::to_string(counter));
+  const auto err = dir / ("err" + std::to_string(counter++));
+  std::ofstream(in, std::ios::binary) << input;
+  const std::string command = env + (env.empty() ? "" : " ") + CADENCE_BINARY_DIR "/bin/cadence " +
+                              args + " < " + in.string() + " 2> " + err.string();
+  CliResult run;
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char block[65536];
+  std::size_t got = 0;
+  while ((got = std::fread(block, 1, sizeof block, pipe)) > 0) run.out.append(block, got);
+  const int status = ::pclose(pipe);
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::ifstream err_in(err, std::ios::binary);
+  run.err.assign(std::istreambuf_iterator<char>(err_in), std::istreambuf_iterator<char>());
+  std::filesystem::remove(in);
+  std::filesystem::remove(err);
+  return run;
+}
+
+/// `text` in single quotes for /bin/sh.
+inline std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+/// `text` split at '\n' (a final newline does not add an empty line).
+inline std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+}  // namespace cadence::test
