@@ -16,6 +16,7 @@
 
 #include "cadence/core/error.hpp"
 #include "http/client_impl.hpp"
+#include "http/tls.hpp"
 #include "http/transport_error.hpp"
 
 namespace cadence::http {
@@ -66,12 +67,6 @@ void validate_headers(const Headers& headers) {
   }
 }
 
-bool is_ip_literal(const std::string& host) {
-  error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
-
 // With throw_if_cancelled(false), a cancellation that arrives between two operations only
 // sets a flag; every step checks it before starting the next operation.
 // (A plain function over a state fetched once per coroutine: g++ 12 miscompiles co_await
@@ -100,23 +95,11 @@ ClientImpl::ClientImpl(const asio::any_io_executor& executor, ClientOptions opti
     : executor_(executor),
       strand_(asio::make_strand(executor)),
       options_(std::move(options)),
-      ssl_(asio::ssl::context::tls_client),
+      ssl_(make_tls_context(options_.tls)),
       resolver_(strand_),
       sweep_timer_(strand_) {
   if (options_.max_connections_per_origin == 0) {
     throw std::invalid_argument("max_connections_per_origin must be at least 1");
-  }
-  ssl_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                   asio::ssl::context::no_tlsv1_1);
-  if (options_.tls.use_system_ca_store) ssl_.set_default_verify_paths();
-  if (!options_.tls.ca_file.empty()) {
-    error_code ec;
-    ssl_.load_verify_file(options_.tls.ca_file, ec);
-    if (ec) {
-      throw std::invalid_argument("cannot load CA file '" + options_.tls.ca_file +
-                                  "': " + ec.message());
-    }
   }
 }
 
@@ -329,15 +312,7 @@ asio::awaitable<Acquired> ClientImpl::connect(Pool& pool, const Origin& origin,
   if (conn->tls) {
     if (is_cancelled(cs)) co_return Acquired{nullptr, make_aborted_error()};
     auto& tls = *conn->tls;
-    if (!is_ip_literal(origin.host)) {
-      SSL_set_tlsext_host_name(tls.native_handle(), origin.host.c_str());
-    }
-    if (options_.tls.verify_peer) {
-      tls.set_verify_mode(asio::ssl::verify_peer);
-      tls.set_verify_callback(asio::ssl::host_name_verification(origin.host));
-    } else {
-      tls.set_verify_mode(asio::ssl::verify_none);
-    }
+    prepare_tls_stream(tls, origin.host, options_.tls);
     co_await tls.async_handshake(asio::ssl::stream_base::client, with_ec(ec));
     if (closed_) co_return Acquired{nullptr, make_aborted_error()};
     if (ec) {

@@ -20,6 +20,7 @@
 
 #include "cadence/core/error.hpp"
 #include "http/origin.hpp"
+#include "http/tls.hpp"
 #include "http/transport_error.hpp"
 #include "http/web_socket_impl.hpp"
 
@@ -38,12 +39,6 @@ auto with_ec(error_code& ec) { return asio::redirect_error(asio::use_awaitable, 
 
 bool is_cancelled(const asio::cancellation_state& state) {
   return state.cancelled() != asio::cancellation_type::none;
-}
-
-bool is_ip_literal(const std::string& host) {
-  error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
 }
 
 // RFC 6455 section 7.4: codes an endpoint may send (1004-1006 and 1015 are reserved, 1012+
@@ -121,22 +116,8 @@ WebSocketImpl::WebSocketImpl(const asio::any_io_executor& executor, WebSocketOpt
     : executor_(executor),
       strand_(asio::make_strand(executor)),
       options_(std::move(options)),
-      ssl_(asio::ssl::context::tls_client),
-      resolver_(strand_) {
-  // The same trust setup as http::Client (src/http/client.cpp).
-  ssl_.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                   asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                   asio::ssl::context::no_tlsv1_1);
-  if (options_.tls.use_system_ca_store) ssl_.set_default_verify_paths();
-  if (!options_.tls.ca_file.empty()) {
-    error_code ec;
-    ssl_.load_verify_file(options_.tls.ca_file, ec);
-    if (ec) {
-      throw std::invalid_argument("cannot load CA file '" + options_.tls.ca_file +
-                                  "': " + ec.message());
-    }
-  }
-}
+      ssl_(make_tls_context(options_.tls)),
+      resolver_(strand_) {}
 
 beast::tcp_stream* WebSocketImpl::lowest() noexcept {
   if (tls_) return &beast::get_lowest_layer(*tls_);
@@ -337,14 +318,7 @@ asio::awaitable<Response> WebSocketImpl::connect(std::shared_ptr<WebSocketImpl> 
 
   if (self->tls_) {
     auto& tls = self->tls_->next_layer();
-    if (!is_ip_literal(origin.host))
-      SSL_set_tlsext_host_name(tls.native_handle(), origin.host.c_str());
-    if (self->options_.tls.verify_peer) {
-      tls.set_verify_mode(asio::ssl::verify_peer);
-      tls.set_verify_callback(asio::ssl::host_name_verification(origin.host));
-    } else {
-      tls.set_verify_mode(asio::ssl::verify_none);
-    }
+    prepare_tls_stream(tls, origin.host, self->options_.tls);
     co_await tls.async_handshake(asio::ssl::stream_base::client, with_ec(ec));
     if (!ec && (self->destroyed_ || is_cancelled(cs))) ec = asio::error::operation_aborted;
     if (ec) std::rethrow_exception(failed(ec, Step::tls));
