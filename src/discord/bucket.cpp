@@ -71,15 +71,28 @@ void SendLog::prune(TimePoint cutoff) noexcept {
   }
 }
 
-void SendLog::erase_one(TimePoint t) noexcept {
+bool SendLog::erase_one(TimePoint t) noexcept {
   for (std::size_t k = size_; k-- > 0;) {
     if (ring_[(head_ + k) % ring_.size()] == t) {
       for (auto j = k; j + 1 < size_; ++j) {
         ring_[(head_ + j) % ring_.size()] = ring_[(head_ + j + 1) % ring_.size()];
       }
       --size_;
-      return;
+      return true;
     }
+  }
+  return false;
+}
+
+void SendLog::retime(TimePoint from, TimePoint to) {
+  if (!erase_one(from)) return;
+  push(to);
+  // Sink the new entry to its place; retimed sends are recent, so this stays near the end.
+  for (std::size_t k = size_ - 1; k > 0; --k) {
+    auto& prev = ring_[(head_ + k - 1) % ring_.size()];
+    auto& cur = ring_[(head_ + k) % ring_.size()];
+    if (prev <= cur) break;
+    std::swap(prev, cur);
   }
 }
 

@@ -47,8 +47,11 @@ class SendLog {
   void push(TimePoint t);
   /// Forgets sends at or before `cutoff`.
   void prune(TimePoint cutoff) noexcept;
-  /// Removes one send at `t` (a permit cancelled before sending).
-  void erase_one(TimePoint t) noexcept;
+  /// Removes one send at `t` (a permit cancelled before sending); false when there is none.
+  bool erase_one(TimePoint t) noexcept;
+  /// Moves one send from `from` to the later `to`, keeping the log in order: the request left
+  /// later than its slot was granted. Nothing happens when no send is at `from`.
+  void retime(TimePoint from, TimePoint to);
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] TimePoint oldest() const noexcept { return ring_[head_]; }
 

@@ -36,6 +36,14 @@ void GlobalLane::refund(Clock::time_point taken_at) {
   }
 }
 
+void GlobalLane::retime(Clock::time_point taken_at, Clock::time_point sent_at) {
+  if (sent_at <= taken_at) return;
+  const auto it = std::find(sends_.rbegin(), sends_.rend(), taken_at);
+  if (it == sends_.rend()) return;
+  sends_.erase(std::next(it).base());
+  sends_.insert(std::upper_bound(sends_.begin(), sends_.end(), sent_at), sent_at);
+}
+
 void GlobalLane::pause_until(Clock::time_point until) {
   paused_until_ = std::max(paused_until_, until);
 }

@@ -663,6 +663,33 @@ void LimiterCore::release(std::uint64_t permit, const Outcome* outcome) noexcept
   }
 }
 
+void LimiterCore::mark_sent(std::uint64_t permit) noexcept {
+  try {
+    const auto at = now();
+    if (defer_) {
+      defer_([weak = weak_from_this(), permit, at] {
+        if (auto self = weak.lock()) self->apply_sent(permit, at);
+      });
+      return;
+    }
+    apply_sent(permit, at);
+  } catch (...) {
+    // Out of memory: the slot keeps its grant time, as without the report.
+  }
+}
+
+void LimiterCore::apply_sent(std::uint64_t permit, TimePoint at) {
+  auto it = permits_.find(permit);
+  if (it == permits_.end()) return;
+  auto& rec = it->second;
+  if (at <= rec.sent_at) return;
+  rec.bucket->sends.retime(rec.sent_at, at);
+  if (rec.gate && rec.gate->period) rec.gate->sends.retime(rec.sent_at, at);
+  if (auto* lane = lane_state(rec.lane)) lane->pacing.retime(rec.sent_at, at);
+  rec.sent_at = at;
+  // Slots only moved later: a wake-up already scheduled finds nothing free and sets a new one.
+}
+
 std::shared_ptr<Bucket> LimiterCore::learn_hash(RouteEntry& entry,
                                                 const std::shared_ptr<RouteEntry>& owner,
                                                 const std::string& hash, TimePoint now) {

@@ -39,6 +39,9 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
 
   /// Called by Permit: applies the completion now, or through the deferral hook.
   void release(std::uint64_t permit, const Outcome* outcome) noexcept;
+  /// Called by Permit::sent: the request left now, so its slots date from now (read before any
+  /// deferral, so that the strand's queue does not add to it).
+  void mark_sent(std::uint64_t permit) noexcept;
   void set_dispatch(std::function<void(std::function<void()>)> defer,
                     std::function<void()> on_change);
 
@@ -114,6 +117,7 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   void fail_past_deadline(TicketQueue& queue, TimePoint until, RateLimitScope scope, TimePoint now);
 
   void apply_release(std::uint64_t permit, const Outcome* outcome);
+  void apply_sent(std::uint64_t permit, TimePoint at);
   std::shared_ptr<Bucket> learn_hash(RouteEntry& entry, const std::shared_ptr<RouteEntry>& owner,
                                      const std::string& hash, TimePoint now);
   void apply_headers(const std::shared_ptr<Bucket>& target, const PermitRecord& rec,

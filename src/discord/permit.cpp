@@ -60,6 +60,11 @@ Verdict Permit::complete(const Outcome& outcome) {
 
 void Permit::cancel() noexcept { release(nullptr); }
 
+void Permit::sent() noexcept {
+  if (id_ == 0) return;
+  if (auto core = core_.lock()) core->mark_sent(id_);
+}
+
 std::string_view Permit::key() const noexcept {
   return route_ ? std::string_view(route_->key) : std::string_view{};
 }

@@ -235,6 +235,15 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
     }
     http::Request request = request_;
     request.timeout = timeout;
+    // The report reaches the strand after the write; `attempt` keeps a late one from a previous
+    // send off the permit of the next.
+    request.on_written = [weak = weak_from_this(), strand = state_->strand,
+                          attempt = ++sends_started_] {
+      asio::post(strand, [weak, attempt] {
+        auto self = weak.lock();
+        if (self && self->sends_started_ == attempt) self->permit_.sent();
+      });
+    };
     sent_at_ = now;
     state_->client.async_send(
         std::move(request),
@@ -366,6 +375,7 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
   unsigned attempts_ = 0;
   unsigned rate_limit_retries_ = 0;
   bool sends_token_ = false;
+  std::uint64_t sends_started_ = 0;
   bool resend_safe_ = false;
   bool resent_ = false;
   bool cancelled_ = false;

@@ -77,13 +77,15 @@ bool is_cancelled(const asio::cancellation_state& state) {
 
 template <class Stream>
 asio::awaitable<void> exchange(Stream& stream, Connection& conn, BeastRequest& msg,
-                               BeastParser& parser, error_code& ec) {
+                               BeastParser& parser, const std::function<void()>& on_written,
+                               error_code& ec) {
   const auto cs = co_await asio::this_coro::cancellation_state;
   if (is_cancelled(cs)) {
     ec = asio::error::operation_aborted;
     co_return;
   }
   co_await bhttp::async_write(stream, msg, with_ec(ec));
+  if (!ec && on_written) on_written();
   if (!ec && is_cancelled(cs)) ec = asio::error::operation_aborted;
   if (ec) co_return;
   co_await bhttp::async_read(stream, conn.buffer, parser, with_ec(ec));
@@ -153,9 +155,9 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     error_code ec;
     conn->lowest().expires_after(timeout);
     if (conn->tls) {
-      co_await exchange(*conn->tls, *conn, msg, parser, ec);
+      co_await exchange(*conn->tls, *conn, msg, parser, req.on_written, ec);
     } else {
-      co_await exchange(*conn->plain, *conn, msg, parser, ec);
+      co_await exchange(*conn->plain, *conn, msg, parser, req.on_written, ec);
     }
     pool.busy.erase(conn.get());
     if (self->options_.logger.enabled(LogLevel::trace)) {

@@ -49,6 +49,28 @@ TEST(GlobalLane, RefundFreesTheSlot) {
   EXPECT_TRUE(lane.try_acquire(t0 + 200ms));
 }
 
+TEST(GlobalLane, RetimeDatesASlotFromItsSend) {
+  GlobalLane lane(2, 1s);
+  ASSERT_TRUE(lane.try_acquire(t0));
+  ASSERT_TRUE(lane.try_acquire(t0 + 100ms));
+  lane.retime(t0, t0 + 300ms);  // the first request left last
+  EXPECT_EQ(lane.next_free(t0 + 500ms), t0 + 1100ms);
+  EXPECT_TRUE(lane.try_acquire(t0 + 1100ms));
+  EXPECT_FALSE(lane.try_acquire(t0 + 1299ms));
+  EXPECT_TRUE(lane.try_acquire(t0 + 1300ms));
+}
+
+TEST(GlobalLane, RetimeNeverMovesASlotEarlierAndIgnoresUnknownSlots) {
+  GlobalLane lane(1, 1s);
+  ASSERT_TRUE(lane.try_acquire(t0 + 100ms));
+  lane.retime(t0 + 100ms, t0);         // earlier: ignored
+  lane.retime(t0 + 50ms, t0 + 500ms);  // no such slot: ignored
+  EXPECT_EQ(lane.used(t0 + 200ms), 1u);
+  EXPECT_EQ(lane.next_free(t0 + 200ms), t0 + 1100ms);
+  lane.refund(t0 + 100ms);
+  EXPECT_EQ(lane.used(t0 + 200ms), 0u);
+}
+
 TEST(GlobalLane, RejectsBadConfiguration) {
   EXPECT_THROW(GlobalLane(0, 1s), std::invalid_argument);
   EXPECT_THROW(GlobalLane(1, 0s), std::invalid_argument);

@@ -27,6 +27,10 @@ class GlobalLane {
   [[nodiscard]] Clock::time_point next_free(Clock::time_point now) const;
   /// Gives back a slot taken at `taken_at` whose request was never sent.
   void refund(Clock::time_point taken_at);
+  /// Dates a slot taken at `taken_at` from `sent_at` instead, when the request left later than
+  /// it was allowed to (a new connection, a slow write). Discord counts a request when it
+  /// arrives, so a burst held up on its way must not free its slots early. Only moves later.
+  void retime(Clock::time_point taken_at, Clock::time_point sent_at);
   /// Stops the lane until `until` (a global 429); never shortens a pause.
   void pause_until(Clock::time_point until);
   [[nodiscard]] Clock::time_point paused_until() const noexcept { return paused_until_; }

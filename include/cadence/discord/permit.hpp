@@ -90,6 +90,10 @@ class [[nodiscard]] Permit {
   Verdict complete(const Outcome& outcome);
   /// The request was not sent: the bucket, sublimit and global slots are given back.
   void cancel() noexcept;
+  /// The request has just been written to the connection. Its slots are then dated from now
+  /// rather than from the grant, as Discord dates them from arrival: a request held up by a new
+  /// connection must not let the next window open early. Optional; may be called again.
+  void sent() noexcept;
 
   /// The route key of the request (safe to log).
   [[nodiscard]] std::string_view key() const noexcept;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ struct Request {
   std::optional<bool> idempotent;
   /// Overrides ClientOptions::request_timeout for this request.
   std::optional<std::chrono::milliseconds> timeout;
+  /// Called on the client's strand each time the whole request has been written to a
+  /// connection, before the response is read: a rate limiter dates the send from here, since a
+  /// new connection can hold a request up well after it was allowed. Must not throw or block.
+  std::function<void()> on_written;
 
   [[nodiscard]] bool resend_safe() const noexcept {
     return idempotent.value_or(is_resend_safe(method));
