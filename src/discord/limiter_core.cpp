@@ -267,6 +267,7 @@ bool LimiterCore::rejects(const Route& route, const Wait& wait) const {
 
 AcquireResult LimiterCore::acquire(const Route& route, const AcquireOptions& options) {
   const auto t_now = now();
+  if (t_now >= next_sweep_) sweep(t_now);
   AcquireResult result;
   auto entry = entry_for(route, t_now);
   if (auto error = refusal(*entry, route, options.auth, t_now)) {
@@ -603,7 +604,9 @@ std::optional<TimePoint> LimiterCore::next_wakeup() const {
   if (!wakes_.empty()) at = std::min(at, wakes_.top().at);
   if (!deadlines_.empty()) at = std::min(at, deadlines_.top().at);
   at = std::min({at, bot_lane_.scheduled, ip_lane_.scheduled});
-  if (!buckets_.empty() || !gates_.empty() || !routes_.empty()) at = std::min(at, next_sweep_);
+  // Sweeping is due only while requests are queued or in flight; an idle limiter sweeps at its
+  // next acquire. A timer for it would keep an idle Rest's io_context::run() from returning.
+  if (!tickets_.empty() || !permits_.empty()) at = std::min(at, next_sweep_);
   if (!ready_.empty()) at = std::min(at, now());
   if (at == kNever) return std::nullopt;
   return at;

@@ -827,6 +827,21 @@ TEST_F(RateLimiterTest, IdleBucketsAreSwept) {
   EXPECT_EQ(observer->swept, 1u);
 }
 
+TEST_F(RateLimiterTest, AnIdleLimiterAsksForNoWakeUp) {
+  grant(route("/channels/1/messages")).complete(ok(5, 4, "1"));
+  (void)limiter->poll();
+  EXPECT_EQ(limiter->stats().buckets, 1u);
+  EXPECT_FALSE(limiter->next_wakeup().has_value());
+}
+
+TEST_F(RateLimiterTest, AnIdleLimiterSweepsAtItsNextAcquire) {
+  grant(route("/channels/1/messages")).complete(ok(5, 4, "1"));
+  clock->advance(11min);  // no poll: nothing asked to be woken
+  auto p = grant(route("/channels/2/messages"));
+  EXPECT_EQ(limiter->stats().buckets, 1u);
+  EXPECT_EQ(observer->swept, 1u);
+}
+
 TEST_F(RateLimiterTest, BucketsWithQueuedRequestsAreNotSwept) {
   const auto r = route("/channels/1/messages");
   auto p = grant(r);

@@ -213,6 +213,24 @@ TEST_F(RestLifecycle, CancellingARequestInFlight) {
   EXPECT_EQ(server.requests_received(), 1u);  // not resent
 }
 
+// A program that sends a few requests and then calls run() must end: once the last request is
+// done, only the pooled connection (until idle_timeout) may hold the io_context, not the
+// limiter's housekeeping.
+TEST_F(RestLifecycle, RunReturnsOnceTheLastRequestIsDoneAndConnectionsIdleOut) {
+  SimDiscord discord;
+  auto options = rest_options(discord->base_url());
+  options.http.idle_timeout = 200ms;
+  Rest rest(io.get_executor(), options);
+  JsonResult r;
+  rest.get("/channels/1", record(r));
+  const auto start = Clock::now();
+  io.run_for(10s);
+  EXPECT_TRUE(r.ok()) << message_of(r.error);
+  EXPECT_TRUE(io.stopped());
+  EXPECT_LT(Clock::now() - start, 5s);
+  EXPECT_EQ(bucket(rest, Method::get, "/channels/1").key.empty(), false);  // still known
+}
+
 TEST_F(RestLifecycle, DestroyingCompletesEverythingWithOperationAborted) {
   SimDiscord discord(sim_options(slow_table));
   sim::DiscordFault slow = fault(Kind::delay, "/channels/3");

@@ -171,7 +171,8 @@ class RateLimiter {
   [[nodiscard]] bool token_stopped() const noexcept;
   /// Lifts a ban before ban_pause ends.
   void clear_ban();
-  /// Removes idle buckets now (poll() does it every sweep_interval); returns how many.
+  /// Removes idle buckets now (acquire() and poll() do it every sweep_interval; next_wakeup()
+  /// asks for it only while requests are queued or in flight); returns how many.
   std::size_t sweep();
 
   [[nodiscard]] const RateLimiterOptions& options() const noexcept;
