@@ -3,6 +3,7 @@
 // `sim lavalink` a Lavalink v4 node (REST, WebSocket, plugins; see
 // cadence/sim/lavalink_server.hpp), each until SIGINT or SIGTERM. The bound port is the first
 // line on stdout, so a script can start one with --port 0 and read where it listens.
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <csignal>
@@ -17,6 +18,21 @@
 
 namespace cadence::app {
 namespace {
+
+/// Prints the bound port as the first line on stdout and `banner` on stderr, then serves until
+/// SIGINT or SIGTERM; returns once the server's stop() has ended everything it runs.
+template <class Server>
+int serve_until_signal(boost::asio::io_context& io, Server& server, const std::string& banner) {
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&server](const boost::system::error_code& ec, int) {
+    if (!ec) server.stop();
+  });
+  std::printf("%u\n", static_cast<unsigned>(server.port()));
+  std::fflush(stdout);
+  std::fprintf(stderr, "%s\n", banner.c_str());
+  io.run();
+  return 0;
+}
 
 struct DiscordArgs {
   std::string host = "127.0.0.1";
@@ -43,21 +59,11 @@ int run_discord(const DiscordArgs& args) {
 
   boost::asio::io_context io;
   sim::DiscordServer server(io, std::move(options));
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&server](const boost::system::error_code& ec, int) {
-    if (!ec) server.stop();
-  });
-
-  std::printf("%u\n", static_cast<unsigned>(server.port()));
-  std::fflush(stdout);
-  std::fprintf(stderr,
-               "cadence sim discord: %s (window %s, global %u/s); counters at "
-               "GET /__sim/stats; SIGINT or SIGTERM stops\n",
-               server.base_url().c_str(), args.window.c_str(),
-               static_cast<unsigned>(args.global_limit));
-  // Returns once stop() has closed the listener and every connection.
-  io.run();
-  return 0;
+  return serve_until_signal(
+      io, server,
+      fmt::format("cadence sim discord: {} (window {}, global {}/s); counters at GET "
+                  "/__sim/stats; SIGINT or SIGTERM stops",
+                  server.base_url(), args.window, args.global_limit));
 }
 
 void add_discord(CLI::App& sim, Commands& commands) {
@@ -119,20 +125,12 @@ int run_lavalink(const LavalinkArgs& args) {
 
   boost::asio::io_context io;
   sim::LavalinkServer server(io, std::move(options));
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&server](const boost::system::error_code& ec, int) {
-    if (!ec) server.stop();
-  });
-
-  std::printf("%u\n", static_cast<unsigned>(server.port()));
-  std::fflush(stdout);
-  std::fprintf(stderr,
-               "cadence sim lavalink: %s (WebSocket %s); load sim:track:..., sim:playlist:all, "
-               "ytsearch:...; counters at GET /__sim/stats; SIGINT or SIGTERM stops\n",
-               server.base_url().c_str(), server.websocket_url().c_str());
-  // Returns once stop() has cancelled the timers and closed the listener and every connection.
-  io.run();
-  return 0;
+  return serve_until_signal(
+      io, server,
+      fmt::format("cadence sim lavalink: {} (WebSocket {}); load sim:track:..., "
+                  "sim:playlist:all, ytsearch:...; counters at GET /__sim/stats; SIGINT or "
+                  "SIGTERM stops",
+                  server.base_url(), server.websocket_url()));
 }
 
 void add_lavalink(CLI::App& sim, Commands& commands) {

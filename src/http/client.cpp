@@ -16,6 +16,7 @@
 
 #include "cadence/core/error.hpp"
 #include "http/client_impl.hpp"
+#include "http/coro_steps.hpp"
 #include "http/tls.hpp"
 #include "http/transport_error.hpp"
 
@@ -32,8 +33,6 @@ namespace {
 
 using BeastRequest = bhttp::request<bhttp::string_body>;
 using BeastParser = bhttp::response_parser<bhttp::string_body>;
-
-auto with_ec(error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 
 bhttp::verb to_verb(Method m) {
   switch (m) {
@@ -65,14 +64,6 @@ void validate_headers(const Headers& headers) {
       throw std::invalid_argument("header '" + name + "' contains CR, LF or NUL");
     }
   }
-}
-
-// With throw_if_cancelled(false), a cancellation that arrives between two operations only
-// sets a flag; every step checks it before starting the next operation.
-// (A plain function over a state fetched once per coroutine: g++ 12 miscompiles co_await
-// inside a short-circuit condition.)
-bool is_cancelled(const asio::cancellation_state& state) {
-  return state.cancelled() != asio::cancellation_type::none;
 }
 
 template <class Stream>

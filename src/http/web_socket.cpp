@@ -19,6 +19,7 @@
 #include <stdexcept>
 
 #include "cadence/core/error.hpp"
+#include "http/coro_steps.hpp"
 #include "http/origin.hpp"
 #include "http/tls.hpp"
 #include "http/transport_error.hpp"
@@ -34,12 +35,6 @@ using boost::system::error_code;
 namespace detail {
 
 namespace {
-
-auto with_ec(error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
-
-bool is_cancelled(const asio::cancellation_state& state) {
-  return state.cancelled() != asio::cancellation_type::none;
-}
 
 // RFC 6455 section 7.4: codes an endpoint may send (1004-1006 and 1015 are reserved, 1012+
 // are registered for servers).

@@ -1,110 +1,27 @@
 // `cadence sim discord` as a user runs it: a subprocess that prints its port, serves, and exits
 // cleanly on SIGTERM.
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <string>
 #include <vector>
 
 #include "sim/test_client.hpp"
-
-extern char** environ;
+#include "support/child_process.hpp"
 
 namespace cadence::sim {
 namespace {
 
 using namespace std::chrono_literals;
 
-const std::string binary = CADENCE_BINARY_DIR "/bin/cadence";
-
-// A child process with its stdout on a pipe; killed if the test leaves early.
-class Child {
- public:
-  explicit Child(std::vector<std::string> args) {
-    int fds[2];
-    if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&actions, fds[0]);
-    posix_spawn_file_actions_addclose(&actions, fds[1]);
-    args.insert(args.begin(), binary);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const int rc = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(fds[1]);
-    out_ = fds[0];
-    if (rc != 0) pid_ = -1;
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    close(out_);
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  [[nodiscard]] bool started() const { return pid_ > 0; }
-
-  /// The next line on stdout (without '\n'), or what came before EOF or the deadline.
-  std::string read_line(std::chrono::milliseconds limit = 20s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (buffer_.find('\n') == std::string::npos && read_some(deadline)) {
-    }
-    const auto nl = buffer_.find('\n');
-    std::string line = buffer_.substr(0, nl);
-    buffer_.erase(0, nl == std::string::npos ? buffer_.size() : nl + 1);
-    return line;
-  }
-
-  /// Sends `signal` (if given), waits for stdout to close (the process ending closes it), and
-  /// returns the wait status; -1 if it did not end in time.
-  int finish(int signal, std::chrono::milliseconds limit = 20s) {
-    if (signal != 0) kill(pid_, signal);
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (read_some(deadline)) {
-    }
-    if (std::chrono::steady_clock::now() > deadline) return -1;
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  // Reads what is there; false on EOF or when the deadline passed.
-  bool read_some(std::chrono::steady_clock::time_point deadline) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) return false;
-    pollfd p{out_, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
-    char chunk[512];
-    const auto n = read(out_, chunk, sizeof chunk);
-    if (n <= 0) return false;
-    buffer_.append(chunk, static_cast<std::size_t>(n));
-    return true;
-  }
-
-  pid_t pid_ = -1;
-  int out_ = -1;
-  std::string buffer_;
-};
-
-bool have_binary() { return access(binary.c_str(), X_OK) == 0; }
+using cadence::test::ChildProcess;
+using cadence::test::have_cadence_binary;
+const std::string& binary = cadence::test::cadence_binary;
 
 TEST(SimCli, DiscordPrintsItsPortServesAndStopsOnSigterm) {
-  if (!have_binary()) GTEST_SKIP() << binary << " is not built (target cadence_app)";
-  Child child({"sim", "discord", "--port", "0", "--token", "cli-token", "--window", "sliding"});
+  if (!have_cadence_binary()) GTEST_SKIP() << binary << " is not built (target cadence_app)";
+  ChildProcess child(
+      {"sim", "discord", "--port", "0", "--token", "cli-token", "--window", "sliding"});
   ASSERT_TRUE(child.started());
   const auto line = child.read_line();
   ASSERT_FALSE(line.empty()) << "no port printed";
@@ -125,8 +42,8 @@ TEST(SimCli, DiscordPrintsItsPortServesAndStopsOnSigterm) {
 }
 
 TEST(SimCli, DiscordRejectsAnUnknownWindowMode) {
-  if (!have_binary()) GTEST_SKIP() << binary << " is not built (target cadence_app)";
-  Child child({"sim", "discord", "--window", "leaky"});
+  if (!have_cadence_binary()) GTEST_SKIP() << binary << " is not built (target cadence_app)";
+  ChildProcess child({"sim", "discord", "--window", "leaky"});
   ASSERT_TRUE(child.started());
   const int status = child.finish(0);
   ASSERT_NE(status, -1);
