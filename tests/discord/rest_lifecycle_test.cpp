@@ -200,6 +200,29 @@ TEST_F(RestLifecycle, CancellingAQueuedRequest) {
   EXPECT_EQ(queued.calls, 1);
 }
 
+TEST_F(RestLifecycle, AWebhookThatAnswered404IsRefusedLocallyAfterwards) {
+  TestServer server([](const ReceivedRequest&) {
+    return Reply::json(R"({"message":"Unknown Webhook","code":10015})", 404);
+  });
+  Rest rest(io.get_executor(), rest_options(server.url("/api")));
+  RequestParams params;
+  params.auth = false;
+  params.json = json::parse(R"({"content":"hi"})");
+  auto first = call(rest, Method::post, "/webhooks/7/dead-token", params);
+  const auto* e = expect_error<ApiError>(first.error);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->code(), 10015);
+  EXPECT_EQ(server.requests_received(), 1u);
+
+  auto again = call(rest, Method::post, "/webhooks/7/dead-token", params);
+  e = expect_error<ApiError>(again.error, "not sent again");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->status(), 404u);
+  EXPECT_EQ(server.requests_received(), 1u);  // refused without a request
+  (void)call(rest, Method::get, "/webhooks/8/live-token");
+  EXPECT_EQ(server.requests_received(), 2u);  // another webhook still goes out
+}
+
 TEST_F(RestLifecycle, CancellingARequestInFlight) {
   TestServer server([](const ReceivedRequest&) { return Reply::hang(); });
   Rest rest(io.get_executor(), rest_options(server.url("/api")));
