@@ -42,6 +42,36 @@ bool run_until(asio::io_context& io, Pred done,
   return true;
 }
 
+/// Starts an operation with a counting handler and runs `io` until it completes; checks that it
+/// completed exactly once and not inside the initiating call.
+template <class T, class Start>
+Outcome<T> call_once(asio::io_context& io, Start start) {
+  Outcome<T> out;
+  start([&out](std::exception_ptr e, T value) {
+    ++out.completions;
+    out.error = e;
+    out.value = std::move(value);
+  });
+  EXPECT_EQ(out.completions, 0) << "completed inside the initiating call";
+  EXPECT_TRUE(run_until(io, [&] { return out.completions > 0; })) << "no completion";
+  EXPECT_EQ(out.completions, 1);
+  return out;
+}
+
+/// The same for operations that complete with void(std::exception_ptr).
+template <class Start>
+Outcome<std::monostate> call_void_once(asio::io_context& io, Start start) {
+  Outcome<std::monostate> out;
+  start([&out](std::exception_ptr e) {
+    ++out.completions;
+    out.error = e;
+  });
+  EXPECT_EQ(out.completions, 0) << "completed inside the initiating call";
+  EXPECT_TRUE(run_until(io, [&] { return out.completions > 0; })) << "no completion";
+  EXPECT_EQ(out.completions, 1);
+  return out;
+}
+
 class RestHarness {
  public:
   explicit RestHarness(TestServer::Handler handler, lavalink::RestOptions options = {})
@@ -59,33 +89,13 @@ class RestHarness {
     rest.emplace(io.get_executor(), std::move(options));
   }
 
-  /// Starts an operation with a counting handler and runs until it completes.
   template <class T, class Start>
   Outcome<T> call(Start start) {
-    Outcome<T> out;
-    start([&out](std::exception_ptr e, T value) {
-      ++out.completions;
-      out.error = e;
-      out.value = std::move(value);
-    });
-    EXPECT_EQ(out.completions, 0) << "completed inside the initiating call";
-    EXPECT_TRUE(run_until(io, [&] { return out.completions > 0; })) << "no completion";
-    EXPECT_EQ(out.completions, 1);
-    return out;
+    return call_once<T>(io, std::move(start));
   }
-
-  /// The same for operations that complete with void(std::exception_ptr).
   template <class Start>
   Outcome<std::monostate> call_void(Start start) {
-    Outcome<std::monostate> out;
-    start([&out](std::exception_ptr e) {
-      ++out.completions;
-      out.error = e;
-    });
-    EXPECT_EQ(out.completions, 0) << "completed inside the initiating call";
-    EXPECT_TRUE(run_until(io, [&] { return out.completions > 0; })) << "no completion";
-    EXPECT_EQ(out.completions, 1);
-    return out;
+    return call_void_once(io, std::move(start));
   }
 
   std::vector<ReceivedRequest> requests() const {

@@ -46,27 +46,11 @@ class SimRest {
 
   template <class T, class Start>
   Outcome<T> call(Start start) {
-    Outcome<T> out;
-    start([&out](std::exception_ptr e, T value) {
-      ++out.completions;
-      out.error = e;
-      out.value = std::move(value);
-    });
-    EXPECT_EQ(out.completions, 0) << "completed inside the initiating call";
-    EXPECT_TRUE(cadence::test::run_until(io, [&] { return out.completions > 0; }));
-    EXPECT_EQ(out.completions, 1);
-    return out;
+    return cadence::test::call_once<T>(io, std::move(start));
   }
   template <class Start>
   Outcome<std::monostate> call_void(Start start) {
-    Outcome<std::monostate> out;
-    start([&out](std::exception_ptr e) {
-      ++out.completions;
-      out.error = e;
-    });
-    EXPECT_TRUE(cadence::test::run_until(io, [&] { return out.completions > 0; }));
-    EXPECT_EQ(out.completions, 1);
-    return out;
+    return cadence::test::call_void_once(io, std::move(start));
   }
 
   sim::LavalinkServer* operator->() { return &server_; }
