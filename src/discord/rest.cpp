@@ -139,10 +139,10 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
          AnyHandler handler)
       : state_(std::move(state)),
         method_(method),
-        path_(std::move(path)),
-        params_(std::move(params)),
-        handler_(std::move(handler)),
-        timer_(state_->strand) {}
+        input_(std::make_unique<Input>(Input{std::move(path), std::move(params)})),
+        deadline_(input_->params.deadline),
+        attempt_timeout_(input_->params.attempt_timeout),
+        handler_(std::move(handler)) {}
 
   /// Connects the caller's cancellation slot (called in the initiating function).
   void connect_cancellation() {
@@ -168,13 +168,16 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
     try {
       RouteOptions route_options;
       route_options.application_id = state_->options.application_id;
-      route_.emplace(Route::parse(method_, path_, route_options));
-      const auto fields = body_fields(params_);
+      // The path and parameters are needed only to build the route and the request; a queued
+      // operation then holds neither (100k queued requests make that count).
+      const auto input = std::move(input_);
+      route_.emplace(Route::parse(method_, input->path, route_options));
+      const auto fields = body_fields(input->params);
       if (!fields.empty()) {
         const std::vector<std::string_view> views(fields.begin(), fields.end());
         route_->set_body_fields(views);
       }
-      auto prepared = prepare_request(state_->options, *route_, params_,
+      auto prepared = prepare_request(state_->options, *route_, input->params,
                                       [this] { return std::to_string(state_->rng() >> 1); });
       request_ = std::move(prepared.request);
       sends_token_ = prepared.sends_token;
@@ -198,7 +201,7 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
   void acquire() {
     AcquireOptions options;
     options.auth = sends_token_;
-    options.deadline = params_.deadline;
+    options.deadline = deadline_;
     options.retry = resent_;
     state_->limiter.async_acquire(
         *route_, options,
@@ -221,17 +224,17 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
       return;
     }
     permit_ = std::move(permit);
-    auto timeout = params_.attempt_timeout.value_or(state_->options.attempt_timeout);
+    auto timeout = attempt_timeout_.value_or(state_->options.attempt_timeout);
     const auto now = std::chrono::steady_clock::now();
-    if (params_.deadline) {
-      if (*params_.deadline <= now) {
+    if (deadline_) {
+      if (*deadline_ <= now) {
         permit_.cancel();
         finish(std::make_exception_ptr(TimeoutError(
             fmt::format("the request's deadline passed before it was sent ({})", route_->key()),
-            ceil_ms(*params_.deadline - started_))));
+            ceil_ms(*deadline_ - started_))));
         return;
       }
-      timeout = std::min(timeout, ceil_ms(*params_.deadline - now));
+      timeout = std::min(timeout, ceil_ms(*deadline_ - now));
     }
     http::Request request = request_;
     request.timeout = timeout;
@@ -313,12 +316,13 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
         std::chrono::duration<double, std::milli>(static_cast<double>(policy.base_delay.count()) *
                                                   std::max(0.0, factor)));
     ++attempts_;
-    if (params_.deadline && std::chrono::steady_clock::now() + delay >= *params_.deadline) {
+    if (deadline_ && std::chrono::steady_clock::now() + delay >= *deadline_) {
       finish(std::move(last_error), std::move(last_response));  // no time left for a resend
       return;
     }
-    timer_.expires_after(delay);
-    timer_.async_wait(asio::bind_cancellation_slot(
+    if (!timer_) timer_.emplace(state_->strand);  // most requests never wait for a resend
+    timer_->expires_after(delay);
+    timer_->async_wait(asio::bind_cancellation_slot(
         inner_.slot(), [self = shared_from_this()](const boost::system::error_code& ec) {
           if (ec || self->cancelled_) {
             self->finish(aborted());
@@ -360,10 +364,15 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
 
   std::shared_ptr<RestState> state_;
   Method method_;
-  std::string path_;
-  RequestParams params_;
+  struct Input {
+    std::string path;
+    RequestParams params;
+  };
+  std::unique_ptr<Input> input_;
+  decltype(RequestParams::deadline) deadline_;
+  std::optional<std::chrono::milliseconds> attempt_timeout_;
   AnyHandler handler_;
-  asio::steady_timer timer_;
+  std::optional<asio::steady_timer> timer_;
   asio::cancellation_signal inner_;
   std::optional<Route> route_;
   http::Request request_;
