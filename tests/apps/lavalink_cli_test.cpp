@@ -2,37 +2,23 @@
 // the node sent it, nothing for 204, plain text for version, exit 1 with the node's message,
 // exit 2 for usage errors, and the password kept off the command line and out of the output.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <sstream>
 #include <string>
 #include <thread>
 
 #include "cadence/sim/lavalink_server.hpp"
+#include "support/cli_runner.hpp"
 
 namespace {
 
 namespace json = boost::json;
 namespace sim = cadence::sim;
 
-struct CliRun {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
+using CliRun = cadence::test::CliResult;
+using cadence::test::shell_quote;
 
 class LavalinkCli : public ::testing::Test {
  protected:
@@ -45,26 +31,9 @@ class LavalinkCli : public ::testing::Test {
   // `cadence lavalink --node <sim> <args>` with LAVALINK_PASSWORD set to `password`.
   CliRun cadence(const std::string& args, const std::string& password = "youshallnotpass",
                  const std::string& node = "") {
-    static int counter = 0;
-    const auto err =
-        std::filesystem::temp_directory_path() /
-        ("cadence_lavalink_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    const std::string command = "LAVALINK_PASSWORD=" + quote(password) + " " +
-                                CADENCE_BINARY_DIR "/bin/cadence lavalink --node " +
-                                (node.empty() ? server_.base_url() : node) + " " + args +
-                                " < /dev/null 2> " + err.string();
-    CliRun run;
-    std::FILE* pipe = ::popen(command.c_str(), "r");
-    if (pipe == nullptr) return run;
-    char block[4096];
-    std::size_t got = 0;
-    while ((got = std::fread(block, 1, sizeof block, pipe)) > 0) run.out.append(block, got);
-    const int status = ::pclose(pipe);
-    run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream in(err);
-    run.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    std::filesystem::remove(err);
-    return run;
+    return ::cadence::test::run_cadence(
+        "lavalink --node " + (node.empty() ? server_.base_url() : node) + " " + args, "",
+        "LAVALINK_PASSWORD=" + shell_quote(password));
   }
 
   // One line of JSON on stdout.
@@ -108,9 +77,9 @@ TEST_F(LavalinkCli, InfoAndStatsAreOneJsonLine) {
 TEST_F(LavalinkCli, LoadAndDecode) {
   const auto loaded = one_json_line(cadence("load sim:track:never-gonna-give-you-up"));
   EXPECT_EQ(loaded.at("loadType"), "track");
-  const auto search = one_json_line(cadence("load " + quote("ytsearch:never gonna")));
+  const auto search = one_json_line(cadence("load " + shell_quote("ytsearch:never gonna")));
   EXPECT_EQ(search.at("loadType"), "search");
-  const auto decoded = one_json_line(cadence("decode " + quote(track())));
+  const auto decoded = one_json_line(cadence("decode " + shell_quote(track())));
   EXPECT_EQ(decoded.at("encoded").as_string(), track());
 }
 
@@ -123,15 +92,16 @@ TEST_F(LavalinkCli, PlayerLifecycle) {
   const std::string ids = " --session " + session + " --guild 817327181659111454";
   EXPECT_TRUE(one_json_line(cadence("players --session " + session)).as_array().empty());
 
-  const auto created = one_json_line(cadence("update-player" + ids + " --track " + quote(track()) +
-                                             " --volume 80 --user-data '{\"requester\":\"42\"}'"));
+  const auto created =
+      one_json_line(cadence("update-player" + ids + " --track " + shell_quote(track()) +
+                            " --volume 80 --user-data '{\"requester\":\"42\"}'"));
   EXPECT_EQ(created.at("volume"), 80);
   EXPECT_EQ(created.at("track").at("userData").at("requester"), "42");
 
   const auto kept =
       one_json_line(cadence("update-player" + ids + " --no-replace --json " +
-                            quote(R"({"track":{"encoded":")" +
-                                  server_.catalogue_track("short").value_or("") + R"("}})")));
+                            shell_quote(R"({"track":{"encoded":")" +
+                                        server_.catalogue_track("short").value_or("") + R"("}})")));
   // The encoded form carries the position, which moves; the track is the same one.
   EXPECT_EQ(kept.at("track").at("info").at("identifier"),
             created.at("track").at("info").at("identifier"));
