@@ -84,7 +84,9 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
       complete(std::move(handler), aborted(), Permit{});
       return;
     }
-    auto result = limiter_.acquire(route, options);
+    // Submitted, not granted here: the pump posted below grants everything submitted by then
+    // in one go, so that the lane can order a burst by need rather than by arrival.
+    auto result = limiter_.submit(route, options);
     if (result.granted()) {
       complete(std::move(handler), nullptr, std::move(result.permit));
     } else if (result.failed()) {
@@ -106,7 +108,20 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
       }
       pending_.emplace(ticket, std::move(handler));
     }
-    pump();
+    post_pump();
+  }
+
+  /// One pump for a burst of acquires: each posts at most one, and it runs after the acquires
+  /// already queued on the strand.
+  void post_pump() {
+    if (pump_posted_) return;
+    pump_posted_ = true;
+    asio::post(strand_, [weak = weak_from_this()] {
+      if (auto self = weak.lock()) {
+        self->pump_posted_ = false;
+        self->pump();
+      }
+    });
   }
 
   void cancel(TicketId ticket) {
@@ -197,6 +212,7 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
   std::unique_ptr<WakeSource> wake_;
   std::unordered_map<TicketId, Handler> pending_;
   std::optional<Clock::time_point> armed_;
+  bool pump_posted_ = false;
   bool closed_ = false;
 };
 

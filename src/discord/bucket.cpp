@@ -1,5 +1,7 @@
 #include "discord/bucket.hpp"
 
+#include <utility>
+
 namespace cadence::discord::detail {
 
 void TicketQueue::push_back(Ticket* t) noexcept {
@@ -57,6 +59,13 @@ void SendLog::push(TimePoint t) {
   }
   ring_[(head_ + size_) % ring_.size()] = t;
   ++size_;
+  // Sink the new entry to its place; new dates are close to now, so this stays near the end.
+  for (std::size_t k = size_ - 1; k > 0; --k) {
+    auto& prev = ring_[(head_ + k - 1) % ring_.size()];
+    auto& cur = ring_[(head_ + k) % ring_.size()];
+    if (prev <= cur) break;
+    std::swap(prev, cur);
+  }
 }
 
 void SendLog::prune(TimePoint cutoff) noexcept {
@@ -84,16 +93,18 @@ bool SendLog::erase_one(TimePoint t) noexcept {
   return false;
 }
 
-void SendLog::retime(TimePoint from, TimePoint to) {
-  if (!erase_one(from)) return;
-  push(to);
-  // Sink the new entry to its place; retimed sends are recent, so this stays near the end.
-  for (std::size_t k = size_ - 1; k > 0; --k) {
-    auto& prev = ring_[(head_ + k - 1) % ring_.size()];
-    auto& cur = ring_[(head_ + k) % ring_.size()];
-    if (prev <= cur) break;
-    std::swap(prev, cur);
+std::size_t SendLog::count_in(TimePoint from, TimePoint to) const noexcept {
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < size_; ++k) {
+    const auto t = ring_[(head_ + k) % ring_.size()];
+    if (t > from && t <= to) ++n;
   }
+  return n;
+}
+
+void SendLog::retime(TimePoint from, TimePoint to) {
+  if (from == to || !erase_one(from)) return;
+  push(to);
 }
 
 }  // namespace cadence::discord::detail

@@ -44,16 +44,20 @@ class TicketQueue {
 /// `period` after the send that used it.
 class SendLog {
  public:
+  /// Adds a send at `t`, in order (usually at the end: sends are dated close to now).
   void push(TimePoint t);
   /// Forgets sends at or before `cutoff`.
   void prune(TimePoint cutoff) noexcept;
   /// Removes one send at `t` (a permit cancelled before sending); false when there is none.
   bool erase_one(TimePoint t) noexcept;
-  /// Moves one send from `from` to the later `to`, keeping the log in order: the request left
-  /// later than its slot was granted. Nothing happens when no send is at `from`.
+  /// Moves one send from `from` to `to`, keeping the log in order: the request's slot was
+  /// dated again (it left late, or its answer told when the server counted it). Nothing
+  /// happens when no send is at `from`.
   void retime(TimePoint from, TimePoint to);
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
   [[nodiscard]] TimePoint oldest() const noexcept { return ring_[head_]; }
+  /// Sends dated in (from, to].
+  [[nodiscard]] std::size_t count_in(TimePoint from, TimePoint to) const noexcept;
 
  private:
   std::vector<TimePoint> ring_;
@@ -82,6 +86,10 @@ struct Bucket : Waitable {
   std::uint32_t window_in_flight = 0;  ///< in flight and sent in the current window
   std::uint32_t reserved = 0;          ///< reserved, waiting for a global lane
   std::optional<Duration> period;      ///< estimated window length (upper bound)
+  /// The server's answers showed a fixed window (slots refilled at the reset although a
+  /// sliding window would still hold our earlier sends): the reset and remaining are trusted
+  /// and the send log no longer holds slots back. Cleared by a user 429.
+  bool fixed = false;
   SendLog sends;
   TimePoint parked_until{};
   RateLimitScope park_scope = RateLimitScope::user;
@@ -134,6 +142,7 @@ struct Ticket {
   std::string request_class;
   std::optional<TimePoint> deadline;
   TimePoint enqueued{};
+  TimePoint lane_key{};  ///< its place in a LaneQueue, while in one
   Ticket* prev = nullptr;
   Ticket* next = nullptr;
   TicketQueue* queue = nullptr;
@@ -146,7 +155,11 @@ struct PermitRecord {
   std::shared_ptr<Gate> gate;
   std::uint64_t window = 0;
   Lane lane = Lane::bot;
-  TimePoint sent_at{};
+  /// When the request was written (its grant until Permit::sent() says otherwise).
+  TimePoint written_at{};
+  /// The date of its slots in the send logs and the global lane: from when the server may have
+  /// counted it (see LimiterCore::slot_date), which its answer settles.
+  TimePoint slot_at{};
   bool auth = true;
   bool unknown = false;  ///< sent while its bucket had no headers yet
   std::string request_class;

@@ -13,11 +13,13 @@ GlobalLane::GlobalLane(std::uint32_t limit, Clock::duration window)
   }
 }
 
-bool GlobalLane::try_acquire(Clock::time_point now) {
+bool GlobalLane::try_acquire(Clock::time_point now) { return try_acquire(now, now); }
+
+bool GlobalLane::try_acquire(Clock::time_point now, Clock::time_point date) {
   if (now < paused_until_) return false;
   while (!sends_.empty() && sends_.front() + window_ <= now) sends_.pop_front();
   if (sends_.size() >= limit_) return false;
-  sends_.push_back(now);
+  sends_.insert(std::upper_bound(sends_.begin(), sends_.end(), date), date);
   return true;
 }
 
@@ -36,12 +38,12 @@ void GlobalLane::refund(Clock::time_point taken_at) {
   }
 }
 
-void GlobalLane::retime(Clock::time_point taken_at, Clock::time_point sent_at) {
-  if (sent_at <= taken_at) return;
-  const auto it = std::find(sends_.rbegin(), sends_.rend(), taken_at);
+void GlobalLane::retime(Clock::time_point from, Clock::time_point to) {
+  if (from == to) return;
+  const auto it = std::find(sends_.rbegin(), sends_.rend(), from);
   if (it == sends_.rend()) return;
   sends_.erase(std::next(it).base());
-  sends_.insert(std::upper_bound(sends_.begin(), sends_.end(), sent_at), sent_at);
+  sends_.insert(std::upper_bound(sends_.begin(), sends_.end(), to), to);
 }
 
 void GlobalLane::pause_until(Clock::time_point until) {

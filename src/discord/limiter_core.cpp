@@ -265,7 +265,8 @@ bool LimiterCore::rejects(const Route& route, const Wait& wait) const {
                      [&](const std::string& p) { return route.route_template().starts_with(p); });
 }
 
-AcquireResult LimiterCore::acquire(const Route& route, const AcquireOptions& options) {
+AcquireResult LimiterCore::acquire(const Route& route, const AcquireOptions& options,
+                                   bool grant_now) {
   const auto t_now = now();
   if (t_now >= next_sweep_) sweep(t_now);
   AcquireResult result;
@@ -316,6 +317,14 @@ AcquireResult LimiterCore::acquire(const Route& route, const AcquireOptions& opt
     to_bucket(t);
   }
   const auto id = t->id;
+  if (!grant_now) {
+    // Considered at the next poll(), together with everything submitted meanwhile.
+    undispatched_ = true;
+    result.ticket = id;
+    result.wait = wait.duration;
+    result.wait_scope = wait.scope;
+    return result;
+  }
   dispatch(t_now);
 
   for (auto it = ready_.rbegin(); it != ready_.rend(); ++it) {
@@ -366,6 +375,7 @@ void LimiterCore::schedule(const std::shared_ptr<Gate>& g, TimePoint at) {
 }
 
 void LimiterCore::dispatch(TimePoint now) {
+  undispatched_ = false;
   absorb_breaker_events(now);
   while (!dirty_gates_.empty() || !dirty_buckets_.empty() || bot_lane_.dirty || ip_lane_.dirty) {
     while (!dirty_gates_.empty()) {
@@ -440,7 +450,7 @@ bool LimiterCore::bucket_can_reserve(Bucket& b, TimePoint now, TimePoint& wake) 
     if (b.reset_at) wake = *b.reset_at;
     return false;
   }
-  if (b.period) {
+  if (b.period && !b.fixed) {
     // Sliding-window safety: a slot used at t is free again only at t + period.
     const auto span = *b.period + options_.bucket_margin;
     b.sends.prune(now - span);
@@ -466,7 +476,7 @@ void LimiterCore::dispatch_bucket(const std::shared_ptr<Bucket>& b, TimePoint no
     t->reserved = b;
     if (auto* lane = lane_state(t->lane)) {
       t->stage = Stage::lane;
-      t->front ? lane->queue.push_front(t) : lane->queue.push_back(t);
+      lane->queue.push(t, t->enqueued - work_ahead(*b), t->front);
       mark(*lane);
     } else {
       grant(t, now);
@@ -474,10 +484,19 @@ void LimiterCore::dispatch_bucket(const std::shared_ptr<Bucket>& b, TimePoint no
   }
 }
 
+Duration LimiterCore::work_ahead(const Bucket& b) const {
+  const auto behind = b.queue.size();
+  if (behind == 0) return Duration::zero();
+  // An unknown bucket sends one request at a time until its first answer; what is behind it
+  // may be a whole critical path, so its first request counts as a window of work.
+  if (!b.known || !b.period) return std::chrono::seconds(1);
+  return *b.period * static_cast<std::int64_t>((behind + b.limit - 1) / b.limit);
+}
+
 void LimiterCore::dispatch_lane(LaneState& lane, TimePoint now) {
   lane.dirty = false;
   while (Ticket* t = lane.queue.front()) {
-    if (!lane.pacing.try_acquire(now)) {
+    if (!lane.pacing.try_acquire(now, slot_date(now))) {
       const auto at = lane.pacing.next_free(now);
       if (at < lane.scheduled || lane.scheduled <= now) lane.scheduled = at;
       return;
@@ -492,10 +511,11 @@ void LimiterCore::grant(Ticket* t, TimePoint now) {
   --b->reserved;
   ++b->in_flight;
   if (b->known) ++b->window_in_flight;
-  b->sends.push(now);
+  const auto slot = slot_date(now);
+  b->sends.push(slot);
   if (t->gate) {
     --t->gate->unsent;
-    if (t->gate->period) t->gate->sends.push(now);
+    if (t->gate->period) t->gate->sends.push(slot);
   }
   PermitRecord rec;
   rec.route = t->route;
@@ -503,7 +523,8 @@ void LimiterCore::grant(Ticket* t, TimePoint now) {
   rec.gate = t->gate;
   rec.window = b->window;
   rec.lane = t->lane;
-  rec.sent_at = now;
+  rec.written_at = now;
+  rec.slot_at = slot;
   rec.auth = t->auth;
   rec.request_class = std::move(t->request_class);
   const auto pid = next_permit_++;
@@ -521,6 +542,9 @@ void LimiterCore::grant(Ticket* t, TimePoint now) {
 
 void LimiterCore::drop_ticket(Ticket* t) {
   if (t->queue) t->queue->remove(t);
+  if (t->stage == Stage::lane) {
+    if (auto* lane = lane_state(t->lane)) lane->queue.remove(t);
+  }
   if (t->reserved) {
     auto& b = t->reserved;
     --b->reserved;
@@ -607,7 +631,7 @@ std::optional<TimePoint> LimiterCore::next_wakeup() const {
   // Sweeping is due only while requests are queued or in flight; an idle limiter sweeps at its
   // next acquire. A timer for it would keep an idle Rest's io_context::run() from returning.
   if (!tickets_.empty() || !permits_.empty()) at = std::min(at, next_sweep_);
-  if (!ready_.empty()) at = std::min(at, now());
+  if (!ready_.empty() || undispatched_) at = std::min(at, now());
   if (at == kNever) return std::nullopt;
   return at;
 }
@@ -648,18 +672,21 @@ void LimiterCore::park(const std::shared_ptr<Gate>& g, TimePoint until) {
 
 void LimiterCore::release(std::uint64_t permit, const Outcome* outcome) noexcept {
   try {
+    // Read before any deferral: the answer's arrival dates its slot, and the strand's queue
+    // must not add to that.
+    const auto at = now();
     if (defer_) {
       std::optional<Outcome> copy;
       if (outcome) copy = *outcome;
-      defer_([weak = weak_from_this(), permit, copy = std::move(copy)] {
+      defer_([weak = weak_from_this(), permit, copy = std::move(copy), at] {
         if (auto self = weak.lock()) {
-          self->apply_release(permit, copy ? &*copy : nullptr);
+          self->apply_release(permit, copy ? &*copy : nullptr, at);
           if (self->on_change_) self->on_change_();
         }
       });
       return;
     }
-    apply_release(permit, outcome);
+    apply_release(permit, outcome, at);
   } catch (...) {
     // Out of memory while releasing: the slot stays counted until the bucket is swept, which
     // errs on the safe side.
@@ -685,12 +712,41 @@ void LimiterCore::apply_sent(std::uint64_t permit, TimePoint at) {
   auto it = permits_.find(permit);
   if (it == permits_.end()) return;
   auto& rec = it->second;
-  if (at <= rec.sent_at) return;
-  rec.bucket->sends.retime(rec.sent_at, at);
-  if (rec.gate && rec.gate->period) rec.gate->sends.retime(rec.sent_at, at);
-  if (auto* lane = lane_state(rec.lane)) lane->pacing.retime(rec.sent_at, at);
-  rec.sent_at = at;
-  // Slots only moved later: a wake-up already scheduled finds nothing free and sets a new one.
+  if (at <= rec.written_at) return;
+  rec.written_at = at;
+  // Before the answer, slots only move later: a wake-up already scheduled finds nothing free
+  // and sets a new one.
+  if (const auto date = slot_date(at); date > rec.slot_at) redate(rec, date);
+}
+
+TimePoint LimiterCore::slot_date(TimePoint written) const {
+  // Until its answer comes, a request may be counted as late after its write as the slowest
+  // recent round trip took beyond the fastest (a busy edge, a starved host).
+  return written + latency_.spread();
+}
+
+void LimiterCore::redate(PermitRecord& rec, TimePoint to) {
+  if (to == rec.slot_at) return;
+  rec.bucket->sends.retime(rec.slot_at, to);
+  if (rec.gate && rec.gate->period) rec.gate->sends.retime(rec.slot_at, to);
+  if (auto* lane = lane_state(rec.lane)) {
+    lane->pacing.retime(rec.slot_at, to);
+    if (to < rec.slot_at) mark(*lane);
+  }
+  if (to < rec.slot_at) {
+    mark(rec.bucket);
+    if (rec.gate) mark(rec.gate);
+  }
+  rec.slot_at = to;
+}
+
+void LimiterCore::settle_slot(PermitRecord& rec, TimePoint answered) {
+  // The server counted the request before it answered, and the answer took at least the
+  // fastest round trip less the way there: so it counted it no later than `answered` less the
+  // fastest round trip, measured from any later send's point of view. That date replaces the
+  // guess made at the write, earlier or later.
+  latency_.add(answered - rec.written_at);
+  redate(rec, std::max(rec.written_at, answered - latency_.min_rtt()));
 }
 
 std::shared_ptr<Bucket> LimiterCore::learn_hash(RouteEntry& entry,
@@ -780,6 +836,16 @@ void LimiterCore::apply_headers(const std::shared_ptr<Bucket>& target, const Per
   t.limit = limit;
   const bool current_window = same_bucket && rec.window == t.window;
   if (!current_window && same_bucket) return;  // from a window that has already ended
+  if (!t.fixed && same_bucket && t.period) {
+    // A sliding window counts every send of the last period, and so a server with one counts
+    // at least ours. Fewer used than our sends clearly inside the window (dates are uncertain
+    // by the round-trip spread) proves that the server forgot them at its reset: fixed windows.
+    const auto tolerance = latency_.spread() + options_.bucket_margin;
+    const auto from = rec.slot_at - *t.period + tolerance;
+    const auto to = rec.slot_at - tolerance;
+    const auto before = from < to ? t.sends.count_in(from, to) : 0;
+    if (limit - remaining < 1 + before) t.fixed = true;
+  }
   t.remaining = std::min(t.remaining,
                          saturating_sub(remaining, std::uint64_t{t.window_in_flight} + t.reserved));
   if (t.reset_at) {
@@ -821,14 +887,12 @@ void LimiterCore::on_429(const std::shared_ptr<RouteEntry>& entry, const PermitR
       if (auto* lane = lane_state(rec.lane)) {
         lane->pacing.pause_until(until);
         lane->scheduled = std::min(lane->scheduled, until);
-        for (Ticket* t = lane->queue.front(); t;) {
-          Ticket* next = t->next;
+        for (Ticket* t : lane->queue.tickets()) {
           if (t->deadline && *t->deadline < until) {
             fail_ticket(t, std::make_exception_ptr(RateLimitedError(
                                t->route->key, RateLimitScope::global, ceil_ms(until - now),
                                "the global pause is longer than the request's deadline")));
           }
-          t = next;
         }
       } else {
         park(target, until, RateLimitScope::global);
@@ -838,6 +902,7 @@ void LimiterCore::on_429(const std::shared_ptr<RouteEntry>& entry, const PermitR
       park(target, until, RateLimitScope::shared);
       break;
     case RateLimitScope::user:
+      target->fixed = false;  // whatever made us think so, the send log is the safe side
       if (target->known) {
         target->remaining = 0;
         target->reset_at = std::max(target->reset_at.value_or(until), until);
@@ -858,7 +923,7 @@ void LimiterCore::on_429(const std::shared_ptr<RouteEntry>& entry, const PermitR
   }
 }
 
-void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome) {
+void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome, TimePoint at) {
   auto it = permits_.find(permit);
   if (it == permits_.end()) return;
   PermitRecord rec = std::move(it->second);
@@ -888,10 +953,10 @@ void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome) {
     if (rec.unknown) settle_sibling(permit, rec, nullptr, true);
     // Not sent: every slot it took is given back.
     if (b->known && rec.window == b->window) b->remaining = std::min(b->limit, b->remaining + 1);
-    b->sends.erase_one(rec.sent_at);
-    if (rec.gate && rec.gate->period) rec.gate->sends.erase_one(rec.sent_at);
+    b->sends.erase_one(rec.slot_at);
+    if (rec.gate && rec.gate->period) rec.gate->sends.erase_one(rec.slot_at);
     if (auto* lane = lane_state(rec.lane)) {
-      lane->pacing.refund(rec.sent_at);
+      lane->pacing.refund(rec.slot_at);
       mark(*lane);
     }
     dispatch(t_now);
@@ -899,10 +964,12 @@ void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome) {
   }
   if (outcome->status == 0) {
     if (rec.unknown) settle_sibling(permit, rec, nullptr, false);  // counted who knows where
+    end_unanswered_window(*b, rec, t_now);
     dispatch(t_now);
     return;
   }
 
+  settle_slot(rec, at);
   std::shared_ptr<Bucket> target = entry->bucket;
   if (outcome->headers.bucket) {
     target = learn_hash(*entry, entry, *outcome->headers.bucket, t_now);
@@ -938,8 +1005,20 @@ void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome) {
                                                : entry->major.substr(0, entry->major.find('/')));
     }
   }
+  end_unanswered_window(*b, rec, t_now);
   check_breaker(t_now);
   dispatch(t_now);
+}
+
+void LimiterCore::end_unanswered_window(Bucket& b, const PermitRecord& rec, TimePoint now) {
+  // A window opened after a reset has no known end until an answer with bucket headers comes.
+  // When the last request of that window comes back without them (a global 429, which no
+  // bucket counted; a network error), no answer is left to tell, and a bucket at remaining 0
+  // would wait forever: the requests stranded on a starved machine. End the window now and let
+  // the send log decide: each of those requests may have been counted, so each keeps its slot
+  // for one period after it was sent, which is what a sliding or a fixed window allows.
+  if (!b.known || rec.window != b.window || b.reset_at || b.window_in_flight > 0) return;
+  b.reset_at = now;
 }
 
 void LimiterCore::settle_sibling(std::uint64_t permit, const PermitRecord& rec,
@@ -1092,6 +1171,46 @@ BucketSnapshot LimiterCore::snapshot(const Route& route) const {
     }
   }
   return s;
+}
+
+std::optional<std::string> LimiterCore::stranded() const {
+  for (const auto& [id, t] : tickets_) {
+    switch (t->stage) {
+      case Stage::gate: {
+        const Gate& g = *t->gate;
+        // A gate opens again when one of its requests completes or at its scheduled time.
+        if (g.in_flight == 0 && g.scheduled == kNever && !g.dirty) {
+          return fmt::format(
+              "{}: queued at the sublimit gate {} with nothing in flight and no "
+              "wake-up",
+              t->route->key, g.key);
+        }
+        break;
+      }
+      case Stage::bucket: {
+        const Bucket& b = *t->route->bucket;
+        if (t->queue != &b.queue) {
+          return fmt::format("{}: queued in a bucket its route no longer maps to ({})",
+                             t->route->key, b.id);
+        }
+        if (b.in_flight == 0 && b.reserved == 0 && b.scheduled == kNever && !b.dirty) {
+          return fmt::format(
+              "{}: queued in bucket {} with nothing in flight and no wake-up (known {}, "
+              "remaining {}, reset {})",
+              t->route->key, b.id, b.known, b.remaining, b.reset_at ? "set" : "unknown");
+        }
+        break;
+      }
+      case Stage::lane: {
+        const auto* lane = lane_state(t->lane);
+        if (lane && lane->scheduled == kNever && !lane->dirty) {
+          return fmt::format("{}: queued in a global lane with no wake-up", t->route->key);
+        }
+        break;
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 RateLimiterStats LimiterCore::stats() const {

@@ -11,6 +11,8 @@
 #include "cadence/discord/global_lane.hpp"
 #include "cadence/discord/rate_limiter.hpp"
 #include "discord/bucket.hpp"
+#include "discord/lane_queue.hpp"
+#include "discord/latency_window.hpp"
 
 namespace cadence::discord::detail {
 
@@ -24,13 +26,14 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   LimiterCore(std::shared_ptr<const Clock> clock, RateLimiterOptions options);
   ~LimiterCore();
 
-  AcquireResult acquire(const Route& route, const AcquireOptions& options);
+  AcquireResult acquire(const Route& route, const AcquireOptions& options, bool grant_now);
   std::vector<Ready> poll();
   [[nodiscard]] std::optional<TimePoint> next_wakeup() const;
   bool cancel(TicketId id);
   void fail_all(const std::function<std::exception_ptr(const Ticket&)>& error_for);
   [[nodiscard]] BucketSnapshot snapshot(const Route& route) const;
   [[nodiscard]] RateLimiterStats stats() const;
+  [[nodiscard]] std::optional<std::string> stranded() const;
   void reset_token() noexcept { token_stopped_ = false; }
   [[nodiscard]] bool token_stopped() const noexcept { return token_stopped_; }
   void clear_ban() { breaker_->clear_ban(); }
@@ -53,7 +56,7 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
  private:
   struct LaneState {
     GlobalLane pacing;
-    TicketQueue queue;
+    LaneQueue queue;
     TimePoint scheduled = kNever;
     bool dirty = false;
   };
@@ -109,6 +112,8 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   bool gate_can_pass(Gate& g, TimePoint now, TimePoint& wake);
   bool bucket_can_reserve(Bucket& b, TimePoint now, TimePoint& wake);
   void to_bucket(Ticket* t);
+  /// How long the bucket still needs for the work queued behind a ticket leaving it now.
+  [[nodiscard]] Duration work_ahead(const Bucket& b) const;
   void grant(Ticket* t, TimePoint now);
   void drop_ticket(Ticket* t);
   void fail_ticket(Ticket* t, std::exception_ptr error);
@@ -116,8 +121,15 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   void park(const std::shared_ptr<Gate>& g, TimePoint until);
   void fail_past_deadline(TicketQueue& queue, TimePoint until, RateLimitScope scope, TimePoint now);
 
-  void apply_release(std::uint64_t permit, const Outcome* outcome);
+  void apply_release(std::uint64_t permit, const Outcome* outcome, TimePoint at);
+  void end_unanswered_window(Bucket& b, const PermitRecord& rec, TimePoint now);
   void apply_sent(std::uint64_t permit, TimePoint at);
+  /// The date a slot taken by a request written at `written` gets until its answer comes.
+  [[nodiscard]] TimePoint slot_date(TimePoint written) const;
+  /// Moves the request's slots (bucket and gate send logs, global lane) to `to`.
+  void redate(PermitRecord& rec, TimePoint to);
+  /// Learns the round trip from an answer that came at `answered` and dates the slot by it.
+  void settle_slot(PermitRecord& rec, TimePoint answered);
   std::shared_ptr<Bucket> learn_hash(RouteEntry& entry, const std::shared_ptr<RouteEntry>& owner,
                                      const std::string& hash, TimePoint now);
   void apply_headers(const std::shared_ptr<Bucket>& target, const PermitRecord& rec,
@@ -155,6 +167,7 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   std::unordered_map<std::string, std::vector<std::shared_ptr<Bucket>>> holders_;
   std::uint64_t dead_webhook_seq_ = 0;
 
+  LatencyWindow latency_;
   LaneState bot_lane_;
   LaneState ip_lane_;
 
@@ -164,6 +177,7 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   std::vector<std::shared_ptr<Gate>> dirty_gates_;
   std::vector<Ready> ready_;
 
+  bool undispatched_ = false;  ///< submitted tickets wait for the next poll()
   TicketId next_ticket_ = 1;
   std::uint64_t next_permit_ = 1;
   std::uint64_t next_window_ = 1;

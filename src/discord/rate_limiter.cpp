@@ -10,7 +10,11 @@ RateLimiter::RateLimiter(std::shared_ptr<const Clock> clock, RateLimiterOptions 
 RateLimiter::~RateLimiter() = default;
 
 AcquireResult RateLimiter::acquire(const Route& route, const AcquireOptions& options) {
-  return core_->acquire(route, options);
+  return core_->acquire(route, options, true);
+}
+
+AcquireResult RateLimiter::submit(const Route& route, const AcquireOptions& options) {
+  return core_->acquire(route, options, false);
 }
 
 std::vector<Ready> RateLimiter::poll() { return core_->poll(); }
@@ -26,6 +30,8 @@ void RateLimiter::fail_all(std::exception_ptr error) {
 BucketSnapshot RateLimiter::bucket(const Route& route) const { return core_->snapshot(route); }
 
 RateLimiterStats RateLimiter::stats() const { return core_->stats(); }
+
+std::optional<std::string> RateLimiter::stranded() const { return core_->stranded(); }
 
 void RateLimiter::reset_token() { core_->reset_token(); }
 

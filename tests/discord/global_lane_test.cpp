@@ -60,15 +60,25 @@ TEST(GlobalLane, RetimeDatesASlotFromItsSend) {
   EXPECT_TRUE(lane.try_acquire(t0 + 1300ms));
 }
 
-TEST(GlobalLane, RetimeNeverMovesASlotEarlierAndIgnoresUnknownSlots) {
+TEST(GlobalLane, RetimeMovesASlotEarlierWhenItsAnswerSaysSoAndIgnoresUnknownSlots) {
   GlobalLane lane(1, 1s);
-  ASSERT_TRUE(lane.try_acquire(t0 + 100ms));
-  lane.retime(t0 + 100ms, t0);         // earlier: ignored
-  lane.retime(t0 + 50ms, t0 + 500ms);  // no such slot: ignored
-  EXPECT_EQ(lane.used(t0 + 200ms), 1u);
+  ASSERT_TRUE(lane.try_acquire(t0, t0 + 100ms));  // held 100 ms past its send until answered
   EXPECT_EQ(lane.next_free(t0 + 200ms), t0 + 1100ms);
-  lane.refund(t0 + 100ms);
+  lane.retime(t0 + 50ms, t0 + 500ms);  // no such slot: ignored
+  EXPECT_EQ(lane.next_free(t0 + 200ms), t0 + 1100ms);
+  lane.retime(t0 + 100ms, t0 + 20ms);  // the answer showed the server counted it early
+  EXPECT_EQ(lane.next_free(t0 + 200ms), t0 + 1020ms);
+  lane.refund(t0 + 20ms);
   EXPECT_EQ(lane.used(t0 + 200ms), 0u);
+}
+
+TEST(GlobalLane, SlotsDatedOutOfOrderFreeInDateOrder) {
+  GlobalLane lane(2, 1s);
+  ASSERT_TRUE(lane.try_acquire(t0, t0 + 300ms));
+  ASSERT_TRUE(lane.try_acquire(t0 + 10ms, t0 + 10ms));
+  EXPECT_EQ(lane.next_free(t0 + 20ms), t0 + 1010ms);
+  EXPECT_TRUE(lane.try_acquire(t0 + 1010ms));
+  EXPECT_EQ(lane.next_free(t0 + 1020ms), t0 + 1300ms);
 }
 
 TEST(GlobalLane, RejectsBadConfiguration) {

@@ -21,16 +21,19 @@ class GlobalLane {
   /// Throws std::invalid_argument when limit is 0 or window is not positive.
   GlobalLane(std::uint32_t limit, Clock::duration window);
 
-  /// Takes a send slot at `now` if one is free (and the lane is not paused).
+  /// Takes a send slot at `now` if one is free (and the lane is not paused), dated `date` (by
+  /// default `now`): the slot is free again `window` after its date.
   [[nodiscard]] bool try_acquire(Clock::time_point now);
+  [[nodiscard]] bool try_acquire(Clock::time_point now, Clock::time_point date);
   /// The earliest time at which try_acquire can succeed (`now` if it can now).
   [[nodiscard]] Clock::time_point next_free(Clock::time_point now) const;
   /// Gives back a slot taken at `taken_at` whose request was never sent.
   void refund(Clock::time_point taken_at);
-  /// Dates a slot taken at `taken_at` from `sent_at` instead, when the request left later than
-  /// it was allowed to (a new connection, a slow write). Discord counts a request when it
-  /// arrives, so a burst held up on its way must not free its slots early. Only moves later.
-  void retime(Clock::time_point taken_at, Clock::time_point sent_at);
+  /// Dates the slot dated `from` at `to` instead: the request left later than it was allowed to
+  /// (a new connection, a slow write), or its answer showed when the server counted it.
+  /// Discord counts a request when it processes it, so a request held up on its way must not
+  /// free its slot early. Nothing happens when no slot has that date.
+  void retime(Clock::time_point from, Clock::time_point to);
   /// Stops the lane until `until` (a global 429); never shortens a pause.
   void pause_until(Clock::time_point until);
   [[nodiscard]] Clock::time_point paused_until() const noexcept { return paused_until_; }
@@ -44,8 +47,8 @@ class GlobalLane {
   std::uint32_t limit_;
   Clock::duration window_;
   Clock::time_point paused_until_{};
-  // The last (at most `limit_`) send times, oldest first; grows only as far as it is used, so
-  // a huge limit costs nothing up front.
+  // The dates of the last (at most `limit_`) slots, oldest first; grows only as far as it is used,
+  // so a huge limit costs nothing up front.
   std::deque<Clock::time_point> sends_;
 };
 

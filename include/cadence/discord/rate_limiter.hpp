@@ -14,7 +14,13 @@
 //      reserved at once, never more than `limit` sent in any interval as long as the bucket's
 //      window (so sliding-window servers see no 429 either), parked after a shared/user 429;
 //   4. lane: the bot's global lane (50/s default), the per-IP lane for auth = false, or none for
-//      interaction routes.
+//      interaction routes. The lane orders its tickets by need, not arrival: a ticket whose
+//      bucket still has windows of work queued behind it goes first (see submit()).
+//
+// A slot (global lane, bucket and sublimit send logs) is dated from when the server may have
+// counted the request: until its answer, its write plus the recent spread of round trips; after
+// it, the answer's arrival less the fastest recent round trip. So a server that counts requests
+// late (a busy edge, a loaded host) or a client whose answers are read late draws no 429.
 #pragma once
 
 #include <chrono>
@@ -151,6 +157,12 @@ class RateLimiter {
   /// queues a ticket otherwise, or refuses (RateLimitedError, cadence::TimeoutError never here,
   /// ApiError 401 after a stopped token, ApiError 404 for a remembered dead webhook).
   [[nodiscard]] AcquireResult acquire(const Route& route, const AcquireOptions& options = {});
+  /// Like acquire(), but never grants inside the call: the ticket (or the refusal) comes back
+  /// at once, and the grant from the next poll(), which considers every ticket submitted since
+  /// together. When more requests are ready than the global lane has slots, they are then
+  /// ordered by need (buckets with the most work behind them first), not by who called first.
+  /// AsyncRateLimiter submits this way.
+  [[nodiscard]] AcquireResult submit(const Route& route, const AcquireOptions& options = {});
 
   /// Tickets that became ready (granted or failed) by now, in the order they became ready.
   [[nodiscard]] std::vector<Ready> poll();
@@ -165,6 +177,11 @@ class RateLimiter {
 
   [[nodiscard]] BucketSnapshot bucket(const Route& route) const;
   [[nodiscard]] RateLimiterStats stats() const;
+  /// The watchdog invariant: every queued request has a way forward (a request in flight whose
+  /// answer will release it, or a wake-up at a finite time). Returns a description of the first
+  /// queue that has none; std::nullopt is the only correct answer, so tests assert it after
+  /// every step and a service may log it.
+  [[nodiscard]] std::optional<std::string> stranded() const;
 
   /// Resumes after a 401 stopped the token (use once the token is fixed).
   void reset_token();
