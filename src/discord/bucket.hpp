@@ -90,6 +90,13 @@ struct Bucket : Waitable {
   /// sliding window would still hold our earlier sends): the reset and remaining are trusted
   /// and the send log no longer holds slots back. Cleared by a user 429.
   bool fixed = false;
+  /// The last few answered requests (written, answered), the evidence for `fixed`: a request
+  /// answered before another was written was surely counted before it.
+  struct Answered {
+    TimePoint written;
+    TimePoint answered;
+  };
+  std::vector<Answered> answered;
   SendLog sends;
   TimePoint parked_until{};
   RateLimitScope park_scope = RateLimitScope::user;
@@ -143,6 +150,7 @@ struct Ticket {
   std::optional<TimePoint> deadline;
   TimePoint enqueued{};
   TimePoint lane_key{};  ///< its place in a LaneQueue, while in one
+  bool lane_urgent = false;
   Ticket* prev = nullptr;
   Ticket* next = nullptr;
   TicketQueue* queue = nullptr;
@@ -162,6 +170,8 @@ struct PermitRecord {
   TimePoint slot_at{};
   bool auth = true;
   bool unknown = false;  ///< sent while its bucket had no headers yet
+  /// Slots its lane holds back for the requests queued behind this one, until it is answered.
+  std::uint32_t lane_hold = 0;
   std::string request_class;
 };
 

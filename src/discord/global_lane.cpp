@@ -50,6 +50,12 @@ void GlobalLane::pause_until(Clock::time_point until) {
   paused_until_ = std::max(paused_until_, until);
 }
 
+std::uint32_t GlobalLane::available(Clock::time_point now) const {
+  if (now < paused_until_) return 0;
+  const auto u = used(now);
+  return u >= limit_ ? 0 : limit_ - u;
+}
+
 std::uint32_t GlobalLane::used(Clock::time_point now) const {
   std::uint32_t n = 0;
   for (const auto t : sends_) {

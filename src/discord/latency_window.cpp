@@ -5,13 +5,24 @@
 namespace cadence::discord::detail {
 
 void LatencyWindow::add(Clock::duration rtt) noexcept {
-  ring_[next_] = std::max(rtt, Clock::duration::zero());
+  rtt = std::max(rtt, Clock::duration::zero());
+  ring_[next_] = rtt;
   next_ = (next_ + 1) % kSize;
   if (count_ < kSize) ++count_;
+  ++total_;
+  lowest_ = std::min(lowest_, rtt);
   const auto [lo, hi] =
       std::minmax_element(ring_.begin(), ring_.begin() + static_cast<std::ptrdiff_t>(count_));
   min_ = *lo;
   max_ = *hi;
+}
+
+Clock::duration LatencyWindow::answer_offset() const noexcept {
+  // A steady path shows itself in a few samples; a spread one needs many before its fastest
+  // sample is near the path's.
+  if (total_ >= kSteadyAfter && spread() <= kSteady) return lowest_;
+  if (total_ < kTrusted) return Clock::duration::zero();
+  return lowest_ / 2;
 }
 
 }  // namespace cadence::discord::detail

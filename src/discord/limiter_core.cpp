@@ -60,14 +60,10 @@ Verdict verdict_for(const RouteEntry& route, const Outcome& outcome) {
 LimiterCore::LimiterCore(std::shared_ptr<const Clock> clock, RateLimiterOptions options)
     : clock_(std::move(clock)),
       options_(std::move(options)),
-      bot_lane_{GlobalLane(options_.global_limit, std::chrono::seconds(1) + options_.global_margin),
-                {},
-                kNever,
-                false},
-      ip_lane_{GlobalLane(options_.ip_limit, std::chrono::seconds(1) + options_.global_margin),
-               {},
-               kNever,
-               false} {
+      bot_lane_{.pacing = GlobalLane(options_.global_limit,
+                                     std::chrono::seconds(1) + options_.global_margin)},
+      ip_lane_{.pacing = GlobalLane(options_.ip_limit,
+                                    std::chrono::seconds(1) + options_.global_margin)} {
   if (!clock_) throw std::invalid_argument("RateLimiter needs a clock");
   breaker_ = options_.breaker ? options_.breaker : std::make_shared<InvalidRequestBreaker>();
   breaker_generation_ = breaker_->generation();
@@ -476,7 +472,8 @@ void LimiterCore::dispatch_bucket(const std::shared_ptr<Bucket>& b, TimePoint no
     t->reserved = b;
     if (auto* lane = lane_state(t->lane)) {
       t->stage = Stage::lane;
-      lane->queue.push(t, t->enqueued - work_ahead(*b), t->front);
+      const auto work = work_ahead(*b);
+      lane->queue.push(t, t->enqueued - work, t->front, work > Duration::zero());
       mark(*lane);
     } else {
       grant(t, now);
@@ -495,7 +492,12 @@ Duration LimiterCore::work_ahead(const Bucket& b) const {
 
 void LimiterCore::dispatch_lane(LaneState& lane, TimePoint now) {
   lane.dirty = false;
-  while (Ticket* t = lane.queue.front()) {
+  for (;;) {
+    // Relaxed tickets may not take the slots held back for answers still out; when they are
+    // all that is left, the answers (which mark the lane) wake them.
+    const bool relaxed_too = lane.held == 0 || lane.pacing.available(now) > lane.held;
+    Ticket* t = lane.queue.front(relaxed_too);
+    if (!t) return;
     if (!lane.pacing.try_acquire(now, slot_date(now))) {
       const auto at = lane.pacing.next_free(now);
       if (at < lane.scheduled || lane.scheduled <= now) lane.scheduled = at;
@@ -531,6 +533,12 @@ void LimiterCore::grant(Ticket* t, TimePoint now) {
   if (!b->known) {
     rec.unknown = true;
     unknown_permits_[t->route->major].push_back(pid);
+    // Its answer will tell the limit, and the requests queued behind it will want slots at
+    // once: hold some back for them (a guess: Discord's smallest common limit, 5, less this).
+    if (auto* lane = lane_state(t->lane)) {
+      rec.lane_hold = static_cast<std::uint32_t>(std::min<std::size_t>(b->queue.size(), 4));
+      lane->held += rec.lane_hold;
+    }
   }
   permits_.emplace(pid, std::move(rec));
   Ready ready;
@@ -746,7 +754,7 @@ void LimiterCore::settle_slot(PermitRecord& rec, TimePoint answered) {
   // fastest round trip, measured from any later send's point of view. That date replaces the
   // guess made at the write, earlier or later.
   latency_.add(answered - rec.written_at);
-  redate(rec, std::max(rec.written_at, answered - latency_.min_rtt()));
+  redate(rec, std::max(rec.written_at, answered - latency_.answer_offset()));
 }
 
 std::shared_ptr<Bucket> LimiterCore::learn_hash(RouteEntry& entry,
@@ -836,16 +844,7 @@ void LimiterCore::apply_headers(const std::shared_ptr<Bucket>& target, const Per
   t.limit = limit;
   const bool current_window = same_bucket && rec.window == t.window;
   if (!current_window && same_bucket) return;  // from a window that has already ended
-  if (!t.fixed && same_bucket && t.period) {
-    // A sliding window counts every send of the last period, and so a server with one counts
-    // at least ours. Fewer used than our sends clearly inside the window (dates are uncertain
-    // by the round-trip spread) proves that the server forgot them at its reset: fixed windows.
-    const auto tolerance = latency_.spread() + options_.bucket_margin;
-    const auto from = rec.slot_at - *t.period + tolerance;
-    const auto to = rec.slot_at - tolerance;
-    const auto before = from < to ? t.sends.count_in(from, to) : 0;
-    if (limit - remaining < 1 + before) t.fixed = true;
-  }
+  if (same_bucket && t.period) note_window_evidence(t, rec, limit - remaining, now);
   t.remaining = std::min(t.remaining,
                          saturating_sub(remaining, std::uint64_t{t.window_in_flight} + t.reserved));
   if (t.reset_at) {
@@ -853,6 +852,25 @@ void LimiterCore::apply_headers(const std::shared_ptr<Bucket>& target, const Per
   } else if (current_window) {
     t.reset_at = reset_est;
   }
+}
+
+void LimiterCore::note_window_evidence(Bucket& b, const PermitRecord& rec, std::uint32_t used,
+                                       TimePoint answered) {
+  // A sliding window counts every request of the last period, so a server with one counts at
+  // least those of ours it surely saw first: answered before this one was written, and
+  // written less than a period before this answer came. Fewer used than that proves the server
+  // forgot them at a reset: fixed windows. Dates that are only estimates never count, so
+  // lateness on either side cannot fake the evidence.
+  if (!b.fixed) {
+    std::uint32_t seen = 0;
+    for (const auto& a : b.answered) {
+      if (a.answered < rec.written_at && a.written > answered - *b.period) ++seen;
+    }
+    if (used < 1 + seen) b.fixed = true;
+  }
+  const std::size_t keep = std::min<std::size_t>(b.limit, 16);
+  if (b.answered.size() >= keep && !b.answered.empty()) b.answered.erase(b.answered.begin());
+  if (keep > 0) b.answered.push_back({rec.written_at, answered});
 }
 
 void LimiterCore::on_429(const std::shared_ptr<RouteEntry>& entry, const PermitRecord& rec,
@@ -942,6 +960,12 @@ void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome, Ti
   }
   auto& entry = rec.route;
   entry->last_used = t_now;
+  if (rec.lane_hold > 0) {
+    if (auto* lane = lane_state(rec.lane)) {
+      lane->held -= std::min(lane->held, rec.lane_hold);
+      mark(*lane);
+    }
+  }
   if (rec.unknown) {
     if (auto it = unknown_permits_.find(entry->major); it != unknown_permits_.end()) {
       std::erase(it->second, permit);
@@ -1203,7 +1227,7 @@ std::optional<std::string> LimiterCore::stranded() const {
       }
       case Stage::lane: {
         const auto* lane = lane_state(t->lane);
-        if (lane && lane->scheduled == kNever && !lane->dirty) {
+        if (lane && lane->scheduled == kNever && !lane->dirty && lane->held == 0) {
           return fmt::format("{}: queued in a global lane with no wake-up", t->route->key);
         }
         break;

@@ -57,6 +57,8 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   struct LaneState {
     GlobalLane pacing;
     LaneQueue queue;
+    /// Slots held back from relaxed tickets for the answers of first requests still out.
+    std::uint32_t held = 0;
     TimePoint scheduled = kNever;
     bool dirty = false;
   };
@@ -136,6 +138,9 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
                      bool same_bucket, const RateLimitHeaders& headers, TimePoint now);
   void settle_sibling(std::uint64_t permit, const PermitRecord& rec, const Bucket* counted_in,
                       bool never_sent);
+  /// Learns from an answer whether the bucket's server windows are fixed (see Bucket::fixed).
+  void note_window_evidence(Bucket& b, const PermitRecord& rec, std::uint32_t used,
+                            TimePoint answered);
   void on_429(const std::shared_ptr<RouteEntry>& entry, const PermitRecord& rec,
               const std::string& request_class, const std::shared_ptr<Bucket>& target,
               const Outcome& outcome, TimePoint now);

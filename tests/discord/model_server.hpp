@@ -143,6 +143,8 @@ class ModelServer {
   std::map<std::string, ServerLimit> buckets_;
 };
 
+inline double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+
 struct Job {
   Route route;
   RouteSpec spec;
@@ -304,6 +306,7 @@ inline Result run(const std::vector<Job>& jobs, const RunOptions& o) {
         continue;
       }
       outcomes[e.job] = server.handle(job.route, job.spec, !job.route.is_interaction(), now);
+
       client_events.push({now + 15ms, seq++, Kind::respond, e.job});
     }
     if (client_time(now) != now) continue;  // stalled: timers and answers wait
@@ -337,8 +340,6 @@ inline Result run(const std::vector<Job>& jobs, const RunOptions& o) {
   result.makespan = last_send - first_send.value_or(last_send);
   return result;
 }
-
-inline double seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
 
 /// For a bucket with limit L and window W and n requests, the last cannot start before
 /// (ceil(n/L) - 1) x W.

@@ -37,6 +37,8 @@ class GlobalLane {
   /// Stops the lane until `until` (a global 429); never shortens a pause.
   void pause_until(Clock::time_point until);
   [[nodiscard]] Clock::time_point paused_until() const noexcept { return paused_until_; }
+  /// Slots free at `now` (none while paused).
+  [[nodiscard]] std::uint32_t available(Clock::time_point now) const;
   /// Sends in the window ending at `now`.
   [[nodiscard]] std::uint32_t used(Clock::time_point now) const;
 
