@@ -44,6 +44,8 @@ struct DiscordArgs {
   std::uint32_t global_limit = 50;
   std::uint64_t invalid_request_limit = 10000;
   std::uint32_t latency_ms = 0;
+  std::uint32_t accounting_jitter_ms = 0;
+  std::uint32_t seed = 1;
 };
 
 int run_discord(const DiscordArgs& args) {
@@ -55,6 +57,8 @@ int run_discord(const DiscordArgs& args) {
   options.limits.global_limit = args.global_limit;
   options.limits.invalid_request_limit = args.invalid_request_limit;
   options.latency = std::chrono::milliseconds(args.latency_ms);
+  options.accounting_jitter = std::chrono::milliseconds(args.accounting_jitter_ms);
+  options.seed = args.seed;
   if (!args.routes.empty()) options.routes = sim::RouteTable::load(args.routes);
 
   boost::asio::io_context io;
@@ -90,6 +94,14 @@ void add_discord(CLI::App& sim, Commands& commands) {
                    "invalid requests per 10 minutes before the ban; 0 disables it")
       ->capture_default_str();
   discord->add_option("--latency-ms", args->latency_ms, "added to every answer")
+      ->capture_default_str();
+  discord
+      ->add_option("--accounting-jitter-ms", args->accounting_jitter_ms,
+                   "account for each request a random 0..N ms after it arrives, as a busy edge "
+                   "does (its windows then lag the client's)")
+      ->check(CLI::Range(0u, 60000u))
+      ->capture_default_str();
+  discord->add_option("--seed", args->seed, "seed for the accounting jitter")
       ->capture_default_str();
   discord->footer(
       "The first line on stdout is the bound port. Base URL for clients: "

@@ -2,6 +2,8 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "sim/discord_responses.hpp"
 #include "sim/discord_server_impl.hpp"
@@ -61,9 +63,58 @@ HttpServerOptions http_options(const DiscordServerOptions& options) {
 DiscordServer::Impl::Impl(const boost::asio::any_io_executor& executor, DiscordServerOptions opts)
     : options(std::move(opts)),
       limits(options.routes ? *options.routes : RouteTable::builtin(), options.limits),
+      rng(options.seed),
+      executor(executor),
       server(executor, http_options(options),
-             HttpServer::Handler([this](const HttpRequest& request) { return handle(request); })) {
+             HttpServer::AsyncHandler([this](HttpRequest request, Responder responder) {
+               handle_async(std::move(request), std::move(responder));
+             })) {
   options.routes.reset();
+}
+
+void DiscordServer::Impl::handle_async(HttpRequest request, Responder responder) {
+  std::chrono::milliseconds delay{0};
+  if (!request.path.starts_with("/__sim/")) {
+    std::lock_guard lock(mutex);
+    if (options.accounting_jitter.count() > 0) {
+      std::uniform_int_distribution<std::int64_t> pick(0, options.accounting_jitter.count());
+      delay = std::chrono::milliseconds(pick(rng));
+      if (delay.count() > 0) ++stats.awaiting_accounting;
+    }
+  }
+  if (delay.count() == 0) {
+    responder.send(handle(request));
+    return;
+  }
+  auto timer = std::make_shared<boost::asio::steady_timer>(executor, delay);
+  std::lock_guard life_lock(lifeline->mutex);
+  if (!lifeline->alive) return;
+  lifeline->timers.push_back(timer);
+  timer->async_wait([this, timer, life = lifeline, request = std::move(request),
+                     responder = std::move(responder)](const boost::system::error_code&) mutable {
+    std::lock_guard lock(life->mutex);
+    std::erase(life->timers, timer);
+    if (!life->alive) return;  // stopped: the connection is closed, nothing to answer
+    {
+      std::lock_guard stats_lock(mutex);
+      --stats.awaiting_accounting;
+    }
+    responder.send(handle(request));
+  });
+}
+
+void DiscordServer::Impl::stop() {
+  {
+    std::lock_guard lock(lifeline->mutex);
+    lifeline->alive = false;
+    // Cancelled on the executor (timers are not thread-safe objects); their handlers see a
+    // dead lifeline and touch nothing else.
+    boost::asio::post(executor, [timers = std::move(lifeline->timers)] {
+      for (const auto& t : timers) t->cancel();
+    });
+    lifeline->timers.clear();
+  }
+  server.stop();
 }
 
 HttpResponse DiscordServer::Impl::handle(const HttpRequest& request) {
@@ -211,8 +262,10 @@ DiscordServerStats DiscordServer::Impl::snapshot() const {
 
 void DiscordServer::Impl::reset(bool keep_state) {
   const auto in_flight = stats.in_flight;
+  const auto awaiting = stats.awaiting_accounting;
   stats = DiscordServerStats{};
   stats.in_flight = in_flight;
+  stats.awaiting_accounting = awaiting;
   stats.in_flight_peak = in_flight;
   if (keep_state) return;
   limits.reset();
@@ -239,7 +292,7 @@ std::string DiscordServer::base_url() const {
   return "http://" + (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port()) + "/api";
 }
 
-void DiscordServer::stop() { impl_->server.stop(); }
+void DiscordServer::stop() { impl_->stop(); }
 
 DiscordServerStats DiscordServer::stats() const {
   std::lock_guard lock(impl_->mutex);
@@ -282,6 +335,11 @@ void DiscordServer::configure(LimitsConfig limits) {
 void DiscordServer::set_latency(std::chrono::milliseconds latency) {
   std::lock_guard lock(impl_->mutex);
   impl_->options.latency = latency;
+}
+
+void DiscordServer::set_accounting_jitter(std::chrono::milliseconds jitter) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->options.accounting_jitter = jitter;
 }
 
 }  // namespace cadence::sim

@@ -39,7 +39,7 @@ std::chrono::nanoseconds seconds(double s) {
   return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(s * 1e9)));
 }
 
-json::object config_json(const LimitsConfig& c, std::chrono::milliseconds latency) {
+json::object config_json(const LimitsConfig& c, const DiscordServerOptions& options) {
   const auto ms = [](std::chrono::nanoseconds d) { return static_cast<double>(d.count()) / 1e6; };
   return {{"window", to_string(c.window_mode)},
           {"global_limit", c.global_limit},
@@ -47,7 +47,8 @@ json::object config_json(const LimitsConfig& c, std::chrono::milliseconds latenc
           {"invalid_request_limit", c.invalid_request_limit},
           {"invalid_request_window_s", ms(c.invalid_request_window) / 1000},
           {"ban_duration_s", ms(c.ban_duration) / 1000},
-          {"latency_ms", latency.count()}};
+          {"latency_ms", options.latency.count()},
+          {"accounting_jitter_ms", options.accounting_jitter.count()}};
 }
 
 DiscordFault parse_fault(const json::object& o) {
@@ -109,6 +110,7 @@ std::string DiscordServerStats::to_json() const {
       {"messages_created", messages_created},
       {"in_flight", in_flight},
       {"in_flight_peak", in_flight_peak},
+      {"awaiting_accounting", awaiting_accounting},
       {"invalid_requests", invalid_requests},
       {"banned", banned},
       {"buckets", std::move(buckets_json)},
@@ -130,7 +132,7 @@ HttpResponse DiscordServer::Impl::handle_control(const HttpRequest& request) {
       return HttpResponse::empty(204);
     }
     if (what == "config" && method == "GET")
-      return json_answer(200, config_json(limits.config(), options.latency));
+      return json_answer(200, config_json(limits.config(), options));
     if (what == "config" && method == "POST") {
       const auto o = parse_object(request.body);
       LimitsConfig c = limits.config();
@@ -160,8 +162,13 @@ HttpResponse DiscordServer::Impl::handle_control(const HttpRequest& request) {
       if (o.contains("latency_ms"))
         options.latency =
             std::chrono::milliseconds(static_cast<std::int64_t>(number(o, "latency_ms")));
+      if (o.contains("accounting_jitter_ms")) {
+        const auto ms = number(o, "accounting_jitter_ms");
+        if (ms < 0) throw std::invalid_argument("accounting_jitter_ms must not be negative");
+        options.accounting_jitter = std::chrono::milliseconds(static_cast<std::int64_t>(ms));
+      }
       configure(c);
-      return json_answer(200, config_json(limits.config(), options.latency));
+      return json_answer(200, config_json(limits.config(), options));
     }
     if (what == "busy" && method == "POST") {
       const auto o = parse_object(request.body);

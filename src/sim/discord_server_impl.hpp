@@ -4,7 +4,13 @@
 #pragma once
 
 #include <deque>
+#include <memory>
 #include <mutex>
+#include <random>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "cadence/sim/discord_server.hpp"
 #include "cadence/sim/http_server.hpp"
@@ -17,6 +23,9 @@ class DiscordServer::Impl {
   Impl(const boost::asio::any_io_executor& executor, DiscordServerOptions options);
 
   HttpResponse handle(const HttpRequest& request);
+  /// Answers at once, or after a random accounting delay (DiscordServerOptions).
+  void handle_async(HttpRequest request, Responder responder);
+  void stop();
 
   // All below expect `mutex` held.
   HttpResponse handle_api(const HttpRequest& request, std::string_view path);
@@ -33,6 +42,17 @@ class DiscordServer::Impl {
   detail::DiscordObjects objects;
   DiscordServerStats stats;
   std::deque<DiscordFault> faults;
+  std::mt19937 rng;
+  /// Delayed requests hold this; stop() clears `alive` under its mutex, so that no delayed
+  /// request touches the Impl once stop() has returned.
+  struct Lifeline {
+    std::mutex mutex;
+    bool alive = true;
+    /// Pending delays, cancelled by stop() so that the executor runs out of work at once.
+    std::vector<std::shared_ptr<boost::asio::steady_timer>> timers;
+  };
+  std::shared_ptr<Lifeline> lifeline = std::make_shared<Lifeline>();
+  boost::asio::any_io_executor executor;
   // Last: it starts serving when constructed, and must stop before the rest is destroyed.
   HttpServer server;
 };

@@ -319,6 +319,44 @@ TEST(DiscordServer, AddsTheConfiguredLatency) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, 120ms);
 }
 
+// The server decides (and answers) a random 0..N ms after a request arrives, as a busy edge
+// does: over ten requests with N = 300 ms, some answer is late by well over 100 ms (with the
+// fixed seed, always; without the delay, never on a machine that answers loopback at all).
+TEST(DiscordServer, AccountsForRequestsLateWithJitter) {
+  DiscordServerOptions options;
+  options.accounting_jitter = 300ms;
+  RunningDiscord discord(options);
+  auto c = discord.client();
+  std::chrono::steady_clock::duration slowest{};
+  for (int i = 0; i < 10; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto path = "/api/v10/channels/" + std::to_string(100 + i);
+    EXPECT_EQ(c.request("GET", path, {bot_auth}).status, 200u);
+    slowest = std::max(slowest, std::chrono::steady_clock::now() - start);
+  }
+  EXPECT_GE(slowest, 100ms);
+  const auto config = c.request("GET", "/__sim/config");
+  EXPECT_EQ(config.json().at("accounting_jitter_ms"), 300);
+  EXPECT_EQ(c.request("POST", "/__sim/config", {}, R"({"accounting_jitter_ms":-1})").status, 400u);
+}
+
+TEST(DiscordServer, StopsWithDelayedRequestsPending) {
+  DiscordServerOptions options;
+  options.accounting_jitter = 5s;
+  options.seed = 7;
+  auto discord = std::make_unique<RunningDiscord>(options);
+  TestClient c((*discord)->port());
+  ASSERT_FALSE(c.send("GET", "/api/v10/users/@me", {bot_auth}));  // answered up to 5 s later
+  // Wait (bounded) until the server holds it; with seed 7 its delay is not zero.
+  for (int i = 0; i < 2000 && (*discord)->stats().awaiting_accounting == 0; ++i) {
+    std::this_thread::sleep_for(1ms);
+  }
+  ASSERT_EQ((*discord)->stats().awaiting_accounting, 1u);
+  const auto start = std::chrono::steady_clock::now();
+  discord.reset();  // must not wait for the delay, nor let the delayed request touch freed state
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 4s);
+}
+
 TEST(DiscordServer, IsControlledOverHttp) {
   RunningDiscord discord(slow_options());
   auto c = discord.client();

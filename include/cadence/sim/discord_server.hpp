@@ -10,8 +10,8 @@
 //   POST /__sim/reset     counters and rate-limit state to zero (?keep_state=1: counters only)
 //   GET  /__sim/config    the settings; POST with any of {"window": "fixed"|"sliding",
 //                         "global_limit", "global_window_ms", "token", "invalid_request_limit",
-//                         "invalid_request_window_s", "ban_duration_s", "latency_ms"} changes
-//                         them (and restarts rate-limit state)
+//                         "invalid_request_window_s", "ban_duration_s", "latency_ms",
+//                         "accounting_jitter_ms"} changes them (and restarts rate-limit state)
 //   POST /__sim/busy      {"resource": "channels/1", "seconds": 2.5, "bucket"?: "<hash>"}
 //   POST /__sim/faults    {"kind": "status"|"close"|"reset"|"drop"|"delay", "status"?: 502,
 //                         "count"?: 1, "delay_ms"?: 0, "path"?: "/channels"}; DELETE clears
@@ -55,6 +55,12 @@ struct DiscordServerOptions {
   /// Added to every API answer, as network and server time would be. Decisions are made when
   /// a request arrives, so a window's time counts from then.
   std::chrono::milliseconds latency{0};
+  /// The server accounts for each request a random 0..accounting_jitter after it arrives, as a
+  /// busy edge or a loaded host does: its windows then open later than the client's view of
+  /// them. Zero: at once, on arrival.
+  std::chrono::milliseconds accounting_jitter{0};
+  /// Seeds the jitter, so that a run can be repeated.
+  std::uint32_t seed = 1;
 };
 
 /// Misbehaviour for the next `count` API requests (whose path contains `path`, when given).
@@ -108,6 +114,7 @@ class DiscordServer {
   /// New settings; rate-limit state starts afresh.
   void configure(LimitsConfig limits);
   void set_latency(std::chrono::milliseconds latency);
+  void set_accounting_jitter(std::chrono::milliseconds jitter);
 
  private:
   class Impl;

@@ -37,6 +37,9 @@ struct DiscordServerStats {
   /// API requests received and not yet answered, now and at most.
   std::uint64_t in_flight = 0;
   std::uint64_t in_flight_peak = 0;
+  /// API requests received and waiting for their accounting (DiscordServerOptions::
+  /// accounting_jitter); not counted in `requests` until then.
+  std::uint64_t awaiting_accounting = 0;
   /// Invalid requests (401, 403, non-shared 429) in the current window, and whether any client
   /// is banned for them.
   std::uint64_t invalid_requests = 0;
