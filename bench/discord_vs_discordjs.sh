@@ -4,11 +4,18 @@
 # fresh `cadence sim discord` per run, with fixed and with sliding windows.
 #
 #   bench/discord_vs_discordjs.sh [path/to/cadence]      (default build/release/bin/cadence)
+#   WORKLOADS="a b c" CONDITIONS="clean lag starved" WINDOWS="fixed sliding" (the defaults)
 #
 # Workloads:
 #   a: 1,000 GETs over 500 channels (bound by the global limit, 50/s)
 #   b: 100 message creates + 30 edits over 5 channels (creates and edits share one bucket hash),
 #      60 reactions over 3 channels, 40 member reads over 4 guilds (bound by per-route limits)
+#   c: 400 GETs on distinct channels queued ahead of 100 creates on 4 channels (bound 20 s, set
+#      by the creates; the GETs compete with them for the global lane)
+# Conditions (the simulator answers after 10 ms in all of them):
+#   clean:   the simulator accounts for a request when it arrives
+#   lag:     it accounts for each request a random 0-100 ms after it arrives (a busy edge)
+#   starved: lag, plus three busy loops on the machine's cores for the whole run
 # For each run: 429s by scope from the simulator's counters, and makespan / lower bound, where
 # a bucket with limit L, window W and n requests cannot start its last request before
 # (ceil(n/L) - 1) x W, and the global lane's bound is (ceil(N/50) - 1) s.
@@ -19,7 +26,18 @@ root="$(dirname "$here")"
 cadence="${1:-$root/build/release/bin/cadence}"
 work="$(mktemp -d)"
 sim_pid=""
-cleanup() { [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true; rm -rf "$work"; }
+busy_pids=()
+start_busy() { for _ in 1 2 3; do (while :; do :; done) & busy_pids+=($!); done; }
+stop_busy() {
+  for p in "${busy_pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  busy_pids=()
+}
+cleanup() {
+  [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
+  stop_busy
+  rm -rf "$work"
+}
+
 trap cleanup EXIT
 
 if [ ! -x "$cadence" ]; then
@@ -51,12 +69,18 @@ for i in range(60):
               "route": f"/channels/{base + 10 + i % 3}/messages/{base + 8000 + i}/reactions/%F0%9F%91%8D/@me"})
 for i in range(40):
     b.append({"method": "GET", "route": f"/guilds/{base + 20 + i % 4}/members/{base + 9000 + i}"})
+c = [{"method": "GET", "route": f"/channels/{base + 100000 + i}"} for i in range(400)]
+for i in range(100):
+    c.append({"method": "POST", "route": f"/channels/{base + 50 + i % 4}/messages",
+              "body": {"content": f"message {i}"}})
 write("a.jsonl", a)
 write("b.jsonl", b)
+write("c.jsonl", c)
 PY
 
-start_sim() {  # $1 = window mode; sets sim_pid and base
-  "$cadence" sim discord --port 0 --window "$1" > "$work/sim.out" 2> "$work/sim.err" &
+start_sim() {  # $1 = window mode, $2 = accounting jitter (ms); sets sim_pid and base
+  "$cadence" sim discord --port 0 --window "$1" --latency-ms 10 --accounting-jitter-ms "$2" \
+    > "$work/sim.out" 2> "$work/sim.err" &
   sim_pid=$!
   for _ in $(seq 100); do
     [ -s "$work/sim.out" ] && break
@@ -68,10 +92,14 @@ start_sim() {  # $1 = window mode; sets sim_pid and base
 stop_sim() { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; }
 
 results="$work/results.jsonl"
-for window in fixed sliding; do
-  for load in a b; do
+for condition in ${CONDITIONS:-clean lag starved}; do
+for window in ${WINDOWS:-fixed sliding}; do
+  for load in ${WORKLOADS:-a b c}; do
     for client in cadence discordjs; do
-      start_sim "$window"
+      jitter=0
+      [ "$condition" != clean ] && jitter=100
+      start_sim "$window" "$jitter"
+      [ "$condition" = starved ] && start_busy
       if [ "$client" = cadence ]; then
         DISCORD_TOKEN=sim-token "$cadence" discord batch --base-url "$base" --concurrency 10000 \
           < "$work/$load.jsonl" > /dev/null 2> "$work/summary"
@@ -79,13 +107,14 @@ for window in fixed sliding; do
         node "$here/discordjs_batch.mjs" "$here/node_modules" "$base" \
           < "$work/$load.jsonl" 2> "$work/summary"
       fi
+      stop_busy
       curl -s "http://127.0.0.1:$port/__sim/stats" > "$work/stats.json"
       curl -s "http://127.0.0.1:$port/__sim/routes" > "$work/routes.json"
       stop_sim
       python3 - "$client" "$window" "$load" "$work/summary" "$work/stats.json" "$work/routes.json" \
-        >> "$results" <<'PY'
+        "$condition" >> "$results" <<'PY'
 import json, math, sys
-client, window, load, summary_path, stats_path, routes_path = sys.argv[1:]
+client, window, load, summary_path, stats_path, routes_path, condition = sys.argv[1:]
 summary = json.loads(open(summary_path).read().strip().splitlines()[-1])
 stats = json.load(open(stats_path))
 routes = json.load(open(routes_path))
@@ -96,7 +125,7 @@ for key, b in stats["buckets"].items():
     limit, win = limits[key.split(":")[0]]
     bound = max(bound, (math.ceil(b["ok"] / limit) - 1) * win)
 print(json.dumps({
-    "client": client, "window": window, "workload": load,
+    "client": client, "window": window, "workload": load, "condition": condition,
     "requests": summary["requests"], "ok": summary["ok"], "failed": summary["failed"],
     "makespan_s": round(summary["elapsed_s"], 3), "bound_s": bound,
     "ratio": round(summary["elapsed_s"] / bound, 4) if bound else None,
@@ -108,15 +137,16 @@ PY
     done
   done
 done
+done
 
 python3 - "$results" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 print()
-print("| window | workload | client | ok/requests | makespan s | bound s | makespan/bound | 429 user | 429 global | 429 shared |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| condition | window | workload | client | ok/requests | makespan s | bound s | makespan/bound | 429 user | 429 global | 429 shared |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
-    print(f"| {r['window']} | {r['workload']} | {r['client']} | {r['ok']}/{r['requests']} | "
+    print(f"| {r['condition']} | {r['window']} | {r['workload']} | {r['client']} | {r['ok']}/{r['requests']} | "
           f"{r['makespan_s']:.2f} | {r['bound_s']:.2f} | {r['ratio']:.3f} | {r['429_user']} | "
           f"{r['429_global']} | {r['429_shared']} |")
 PY

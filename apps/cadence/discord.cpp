@@ -170,6 +170,8 @@ std::string error_type(const std::exception_ptr& error) {
     return "network";
   } catch (const ResponseTooLargeError&) {
     return "too_large";
+  } catch (const discord::ResponseFormatError&) {
+    return "format";
   } catch (const std::invalid_argument&) {
     return "invalid_argument";
   } catch (const boost::system::system_error& e) {
@@ -329,13 +331,22 @@ class Batch {
       write_error(index, response.status, "api", one_line_message(std::make_exception_ptr(api)));
       return;
     }
+    std::error_code ec;
+    json::value body =
+        response.body.empty() ? json::value(nullptr) : json::parse(response.body, ec);
+    const auto type = response.headers.get("Content-Type");
+    if (ec && type && type->find("json") != std::string_view::npos) {
+      // A JSON answer that does not parse was cut or corrupted: a failure, not a string.
+      ++failed;
+      write_error(index, response.status, "format",
+                  one_line_message(std::make_exception_ptr(
+                      discord::ResponseFormatError(response.status, *type, response.body))));
+      return;
+    }
     ++ok;
     json::object line;
     line["index"] = index;
     line["status"] = response.status;
-    std::error_code ec;
-    json::value body =
-        response.body.empty() ? json::value(nullptr) : json::parse(response.body, ec);
     line["body"] = ec ? json::value(response.body) : std::move(body);
     print_json(line, false);
   }

@@ -127,4 +127,26 @@ ApiError ApiError::from_response(unsigned status, std::string_view body) {
   return ApiError(status, 0, std::move(shown));
 }
 
+namespace {
+
+std::string excerpt_of(std::string_view body) {
+  constexpr std::size_t kMax = 120;
+  std::string out;
+  for (const char c : body.substr(0, kMax)) {
+    // One line in any log: control characters (CR/LF among them) become spaces.
+    out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
+  }
+  if (body.size() > kMax) out += "...";
+  return out;
+}
+
+}  // namespace
+
+ResponseFormatError::ResponseFormatError(unsigned status, std::string_view content_type,
+                                         std::string_view body)
+    : Error(fmt::format("Discord answered {} with a body that is not valid {} ({} bytes): {}",
+                        status, content_type, body.size(), excerpt_of(body))),
+      status_(status),
+      excerpt_(excerpt_of(body)) {}
+
 }  // namespace cadence::discord

@@ -68,13 +68,17 @@ FailureKind classify(const std::exception_ptr& error) {
   }
 }
 
-json::value to_json(const http::Response& response) {
+/// The body as JSON: null for none, parsed for a JSON content type (a body that does not parse
+/// is an error, never a string), the text otherwise.
+json::value to_json(const http::Response& response, std::exception_ptr& error) {
   if (response.status == 204 || response.body.empty()) return nullptr;
   const auto type = response.headers.get("Content-Type");
   if (type && type->find("json") != std::string_view::npos) {
     boost::system::error_code ec;
     auto value = json::parse(response.body, ec);
     if (!ec) return value;
+    error = std::make_exception_ptr(ResponseFormatError(response.status, *type, response.body));
+    return nullptr;
   }
   return json::string(response.body);
 }
@@ -350,7 +354,7 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
               e = std::make_exception_ptr(ApiError::from_response(response.status, response.body));
             }
             if constexpr (std::is_same_v<H, JsonHandler>) {
-              if (!e) value = to_json(response);
+              if (!e) value = to_json(response, e);
               deliver(fallback, std::move(handler), std::move(e), std::move(value));
             } else {
               const auto rtt =

@@ -14,6 +14,7 @@
 
 #include "cadence/sim/discord_server.hpp"
 #include "support/cli_runner.hpp"
+#include "support/test_server.hpp"
 
 namespace cadence {
 namespace {
@@ -66,6 +67,25 @@ class DiscordCliTest : public ::testing::Test {
   std::thread runner_;
   std::string base_;
 };
+
+// A 2xx whose JSON is cut off was once printed as a string with exit 0.
+TEST_F(DiscordCliTest, RequestFailsOnAJsonAnswerThatDoesNotParse) {
+  test::TestServer broken(
+      [](const test::ReceivedRequest&) { return test::Reply::json(R"({"id": "1", "a": [1,)"); });
+  const auto r = run_cadence("discord request GET /channels/1 --base-url " + broken.url("/api"), "",
+                             "DISCORD_TOKEN=sim-token");
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_EQ(split_lines(r.err).size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("not valid application/json"), std::string::npos) << r.err;
+  const auto batch = run_cadence("discord batch --base-url " + broken.url("/api"),
+                                 R"({"method":"GET","route":"/channels/1"})"
+                                 "\n",
+                                 "DISCORD_TOKEN=sim-token");
+  EXPECT_EQ(batch.status, 1) << batch.out << batch.err;
+  const auto line = json::parse(split_lines(batch.out).at(0)).as_object();
+  EXPECT_EQ(line.at("error").at("type"), "format");
+}
 
 TEST_F(DiscordCliTest, RequestPrintsTheAnswerAsOneLineOfJson) {
   const auto run = discord("request GET /users/@me");

@@ -304,6 +304,28 @@ TEST_F(RestBasics, ErrorJsonBecomesApiErrorWithFlattenedLines) {
   EXPECT_EQ(server.received().size(), 1u);  // a 400 is never sent again
 }
 
+// A truncated JSON answer was once handed on as a string (and the CLI printed it and exited 0).
+TEST_F(RestBasics, A2xxJsonBodyThatDoesNotParseIsAResponseFormatError) {
+  Recorder server(Reply::json(R"({"id": "1", "nested": {"a": [1, 2,)"));
+  Rest rest(io.get_executor(), rest_options(server.base_url()));
+  auto r = call(rest, Method::get, "/channels/1");
+  const auto* e = expect_error<ResponseFormatError>(r.error, "not valid application/json");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->status(), 200u);
+  EXPECT_EQ(e->excerpt(), R"({"id": "1", "nested": {"a": [1, 2,)");
+}
+
+TEST_F(RestBasics, A2xxTextBodyIsAString) {
+  Reply text;
+  text.headers = {{"Content-Type", "text/plain"}};
+  text.body = "not json {";
+  Recorder server(text);
+  Rest rest(io.get_executor(), rest_options(server.base_url()));
+  auto r = call(rest, Method::get, "/channels/1");
+  ASSERT_TRUE(r.ok()) << message_of(r.error);
+  EXPECT_EQ(r.value, json::value("not json {"));
+}
+
 TEST_F(RestBasics, BadInputFailsThroughTheCompletion) {
   Recorder server;
   Rest rest(io.get_executor(), rest_options(server.base_url()));

@@ -74,6 +74,22 @@ class ApiError : public Error {
   std::vector<std::string> lines_;
 };
 
+/// A successful status whose body says it is JSON (by Content-Type) but does not parse: a
+/// truncated or corrupted answer, never silently handed on as a string. The message names the
+/// status and shows the start of the body.
+class ResponseFormatError : public Error {
+ public:
+  ResponseFormatError(unsigned status, std::string_view content_type, std::string_view body);
+
+  [[nodiscard]] unsigned status() const noexcept { return status_; }
+  /// The first bytes of the body (at most 120), for the log.
+  [[nodiscard]] const std::string& excerpt() const noexcept { return excerpt_; }
+
+ private:
+  unsigned status_;
+  std::string excerpt_;
+};
+
 /// Flattens Discord's nested `errors` tree into "field.path: message" lines.
 [[nodiscard]] std::vector<std::string> flatten_errors(const boost::json::value& errors);
 
