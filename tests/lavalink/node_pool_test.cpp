@@ -464,3 +464,36 @@ TEST(NodePool, ManualMoveKeepsThePositionAndLeavesTheOldNode) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(NodePool, DestroyedWithCallsInFlightCompletesEachOnce) {
+  SimInstance a(sim_options());
+  asio::io_context io;
+  auto pool = std::make_unique<lavalink::NodePool>(io.get_executor());
+  pool->add_node(a.node_options("a"));
+  pool->start();
+  ASSERT_TRUE(run_until(io, [&] { return pool->best_node() != nullptr; }));
+  const auto track = *a->catalogue_track(long_track);
+  std::vector<int> completions(20, 0);
+  std::size_t aborted = 0;
+  for (int i = 0; i < 20; ++i) {
+    pool->update_player(Snowflake(500 + i), Pool::play(track),
+                        [&, i](std::exception_ptr e, lavalink::Player) {
+                          ++completions[i];
+                          if (e) ++aborted;
+                        });
+  }
+  // Let the requests start, then destroy the pool under them.
+  for (int i = 0; i < 5; ++i) io.poll_one();
+  pool.reset();
+  ASSERT_TRUE(run_until(io, [&] {
+    for (const int c : completions)
+      if (c == 0) return false;
+    return true;
+  }));
+  for (const int c : completions) EXPECT_EQ(c, 1);
+  EXPECT_GT(aborted, 0u);
+}
+
+}  // namespace
