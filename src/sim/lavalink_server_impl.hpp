@@ -166,6 +166,9 @@ class LavalinkServer::Impl : public std::enable_shared_from_this<Impl> {
   const detail::Clock::time_point started = detail::Clock::now();
   bool stopped = false;
   std::optional<HttpServer> server;
+  // The CPU load stats report (set_reported_load).
+  double system_load = 0.05;
+  double lavalink_load = 0.01;
 };
 
 }  // namespace cadence::sim

@@ -174,7 +174,7 @@ json::object LavalinkServer::Impl::stats_json(const detail::LavalinkSession* ses
                               {"used", 187654321},
                               {"allocated", 268888881},
                               {"reservable", 4294967296}}},
-      {"cpu", json::object{{"cores", cores}, {"systemLoad", 0.05}, {"lavalinkLoad", 0.01}}}};
+      {"cpu", json::object{{"cores", cores}, {"systemLoad", system_load}, {"lavalinkLoad", lavalink_load}}}};
   if (session) {
     // Per-player averages over the last minute for this session's playing players.
     bool any = false;

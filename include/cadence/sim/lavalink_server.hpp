@@ -169,6 +169,13 @@ class LavalinkServer {
   /// the session has none.
   bool send_raw(std::string_view session_id, std::string text);
 
+  /// The CPU load (fractions 0..1) that the `stats` op and GET /v4/stats report from now on
+  /// (by default 0.05 and 0.01), and a `stats` message to every connected session at once, as
+  /// if the interval had come round (for load-balancing tests). In lavalink_load_control.cpp.
+  void set_reported_load(double system_load, double lavalink_load);
+  /// A `stats` message to every connected session now.
+  void send_stats_now();
+
   /// The catalogue's encoded tracks by name ("never-gonna-give-you-up", ..., "short", "stream").
   [[nodiscard]] std::optional<std::string> catalogue_track(std::string_view name) const;
 

@@ -1,0 +1,139 @@
+// A music bot's Lavalink side: a pool of two nodes, a track played, a node lost, the player
+// moved to the other node at its position. Without arguments it runs against two simulated
+// Lavalink nodes started in this process and kills the one that plays; with two node URLs (and
+// LAVALINK_PASSWORD, BOT_USER_ID and IDENTIFIER in the environment) it uses real nodes and
+// waits for you to stop the playing one.
+// Usage: example_lavalink_pool_awaitable [URL URL]
+#include <cadence/lavalink/node_pool.hpp>
+#include <cadence/sim/lavalink_server.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace asio = boost::asio;
+namespace lavalink = cadence::lavalink;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string env(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v ? v : fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 1 && argc != 3) {
+    std::fprintf(stderr, "usage: %s [URL URL]\n", argv[0]);
+    return 2;
+  }
+  const bool simulated = argc == 1;
+
+  // The simulated nodes run on their own thread, as a real Lavalink would run elsewhere.
+  asio::io_context sim_io;
+  std::optional<cadence::sim::LavalinkServer> sims[2];
+  std::thread sim_thread;
+  std::string urls[2];
+  if (simulated) {
+    for (int i = 0; i < 2; ++i) {
+      sims[i].emplace(sim_io, cadence::sim::LavalinkServerOptions{
+                                  .player_update_interval = std::chrono::milliseconds(200)});
+      urls[i] = sims[i]->base_url();
+    }
+    sim_thread = std::thread([&] { sim_io.run(); });
+  } else {
+    urls[0] = argv[1];
+    urls[1] = argv[2];
+  }
+  const std::string password = simulated ? "youshallnotpass" : env("LAVALINK_PASSWORD", "");
+  const auto user_id = cadence::Snowflake::parse(env("BOT_USER_ID", "1234567890123456789"))
+                           .value_or(cadence::Snowflake(1));
+  const std::string identifier =
+      simulated ? "sim:track:never-gonna-give-you-up" : env("IDENTIFIER", "ytsearch:lofi");
+  const cadence::Snowflake guild(817327181659111454ULL);
+
+  asio::io_context io;
+  lavalink::NodePool pool(io.get_executor());
+  pool.add_node({.name = "node-1", .url = urls[0], .password = password, .user_id = user_id});
+  pool.add_node({.name = "node-2", .url = urls[1], .password = password, .user_id = user_id});
+  bool moved = false;
+  pool.set_event_handler([&](lavalink::Node& node, const lavalink::NodeEvent& event) {
+    if (const auto* ready = std::get_if<lavalink::ReadyEvent>(&event)) {
+      std::printf("%s: session %s%s\n", node.name().c_str(), ready->session_id.c_str(),
+                  ready->resumed ? " (resumed)" : "");
+    } else if (const auto* start = std::get_if<lavalink::TrackStartEvent>(&event)) {
+      std::printf("%s: playing \"%s\"\n", node.name().c_str(), start->track.info.title.c_str());
+    } else if (const auto* end = std::get_if<lavalink::TrackEndEvent>(&event);
+               end && end->may_start_next()) {
+      std::printf("%s: track ended; a queue would play the next one\n", node.name().c_str());
+    } else if (std::holds_alternative<lavalink::DisconnectedEvent>(event)) {
+      std::printf("%s: connection lost\n", node.name().c_str());
+    }
+  });
+  pool.set_move_handler([&](const lavalink::PlayerMove& move) {
+    if (move.error) return;
+    std::printf("guild %s moved from %s to %s\n", move.guild_id.to_string().c_str(),
+                move.from.c_str(), move.to.c_str());
+    moved = true;
+  });
+  pool.start();
+
+  int exit_code = 1;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        try {
+          co_await pool.async_wait_ready(asio::use_awaitable);
+          auto loaded = co_await pool.load_tracks(identifier, asio::use_awaitable);
+          const lavalink::Track* track = std::get_if<lavalink::Track>(&loaded);
+          if (const auto* search = std::get_if<lavalink::SearchResult>(&loaded);
+              search && !search->tracks.empty())
+            track = &search->tracks.front();
+          if (!track) throw std::runtime_error("nothing found for " + identifier);
+          lavalink::PlayerUpdate play;
+          play.track = lavalink::PlayerUpdate::TrackUpdate{.encoded = track->encoded};
+          // A real bot also sets play.voice from Discord's VOICE_STATE_UPDATE and
+          // VOICE_SERVER_UPDATE (token, endpoint, session id, channel id).
+          co_await pool.update_player(guild, std::move(play), asio::use_awaitable);
+          const auto first = pool.player(guild)->node;
+
+          asio::steady_timer timer(io);
+          timer.expires_after(1s);
+          co_await timer.async_wait(asio::use_awaitable);
+          if (simulated) {
+            std::printf("stopping %s\n", first.c_str());
+            sims[first == "node-1" ? 0 : 1]->stop();
+          } else {
+            std::printf("stop %s to see the failover\n", first.c_str());
+          }
+          while (!moved) {
+            timer.expires_after(50ms);
+            co_await timer.async_wait(asio::use_awaitable);
+          }
+          const auto record = *pool.player(guild);
+          std::printf(
+              "now on %s at %lld ms\n", record.node.c_str(),
+              static_cast<long long>(record.position_at(std::chrono::steady_clock::now()).count()));
+          exit_code = 0;
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "error: %s\n", e.what());
+        }
+        io.stop();
+      },
+      [](std::exception_ptr) {});
+  io.run();
+  if (simulated) {
+    for (auto& s : sims) s->stop();
+    sim_thread.join();
+  }
+  return exit_code;
+}

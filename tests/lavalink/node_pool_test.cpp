@@ -1,0 +1,499 @@
+// lavalink::NodePool against several simulator instances on loopback: no usable node, balancing
+// by penalty with local counting, failover of a killed node, resume, re-creation, snapshots,
+// merged filters and manual moves. Every wait is bounded; nothing sleeps.
+#include "cadence/lavalink/node_pool.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "cadence/lavalink/error.hpp"
+#include "lavalink/node_harness.hpp"
+#include "sim/lavalink_test_support.hpp"
+#include "support/expect_error.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace lavalink = cadence::lavalink;
+using namespace std::chrono_literals;
+using cadence::Snowflake;
+using cadence::test::expect_error;
+using cadence::test::run_until;
+using cadence::test::SimInstance;
+using cadence::test::what;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto long_track = "never-gonna-give-you-up";  // 3:33, outlasts every test
+
+cadence::sim::LavalinkServerOptions sim_options() {
+  cadence::sim::LavalinkServerOptions o;
+  o.player_update_interval = 100ms;
+  return o;
+}
+
+// A pool on the test thread's io_context over the given instances, named a, b, c, ...
+struct Pool {
+  explicit Pool(std::vector<SimInstance*> sims, lavalink::NodePoolOptions options = {})
+      : pool(io.get_executor(), std::move(options)) {
+    char name = 'a';
+    for (auto* sim : sims) pool.add_node(sim->node_options(std::string(1, name++)));
+    pool.set_event_handler([this](lavalink::Node& node, const lavalink::NodeEvent& e) {
+      events.emplace_back(node.name(), e);
+    });
+    pool.set_move_handler([this](const lavalink::PlayerMove& m) { moves.push_back(m); });
+  }
+
+  void start_and_wait(std::size_t connected) {
+    pool.start();
+    ASSERT_TRUE(until([&] {
+      std::size_t n = 0;
+      for (auto* node : pool.nodes()) n += node->status() == lavalink::Node::Status::connected;
+      return n == connected;
+    }));
+  }
+  template <class Pred>
+  bool until(Pred p, std::chrono::milliseconds limit = 5s) {
+    return run_until(io, p, limit);
+  }
+
+  static lavalink::PlayerUpdate play(const std::string& encoded,
+                                     std::chrono::milliseconds position = 0ms) {
+    lavalink::PlayerUpdate u;
+    u.track = lavalink::PlayerUpdate::TrackUpdate{.encoded = encoded};
+    if (position > 0ms) u.position = position;
+    return u;
+  }
+
+  // Issues every update at once and runs until all answered; returns the failures.
+  std::size_t update_all(const std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>>& updates,
+                         const std::string& node = {}) {
+    std::size_t done = 0;
+    std::size_t failed = 0;
+    for (const auto& [guild, update] : updates) {
+      pool.update_player(guild, update, node, [&](std::exception_ptr e, lavalink::Player) {
+        ++done;
+        if (e) {
+          ++failed;
+          ADD_FAILURE() << what(e);
+        }
+      });
+    }
+    EXPECT_TRUE(until([&] { return done == updates.size(); }, 10s));
+    return failed;
+  }
+
+  std::map<std::string, int> placement() const {
+    std::map<std::string, int> out;
+    for (const auto& p : pool.players()) ++out[p.node];
+    return out;
+  }
+
+  template <class T>
+  std::size_t count(const std::string& node, std::function<bool(const T&)> pred = {}) const {
+    std::size_t n = 0;
+    for (const auto& [name, e] : events)
+      if (const auto* t = std::get_if<T>(&e); t && name == node && (!pred || pred(*t))) ++n;
+    return n;
+  }
+
+  asio::io_context io;
+  lavalink::NodePool pool;
+  std::vector<std::pair<std::string, lavalink::NodeEvent>> events;
+  std::vector<lavalink::PlayerMove> moves;
+};
+
+// The players of every session of an instance, by guild, as the server has them (JSON).
+std::map<std::uint64_t, boost::json::object> server_players(SimInstance& sim) {
+  std::map<std::uint64_t, boost::json::object> out;
+  cadence::sim::test::LavalinkClient client(sim->port());
+  for (const auto& id : sim->session_ids()) {
+    const auto reply = client.get("/v4/sessions/" + id + "/players");
+    EXPECT_EQ(reply.status, 200u);
+    const auto list = boost::json::parse(reply.body).as_array();
+    for (const auto& p : list)
+      out[std::stoull(std::string(p.at("guildId").as_string()))] = p.as_object();
+  }
+  return out;
+}
+
+TEST(NodePool, NoConnectedNodeIsNoSessionsErrorAtOnce) {
+  SimInstance sim;
+  auto options = sim.node_options("a");
+  sim.stop();
+  asio::io_context io;
+  lavalink::NodePool pool(io.get_executor());
+  pool.add_node(options);
+  pool.start();
+  const auto before = Clock::now();
+  auto loaded = cadence::test::call_once<lavalink::LoadResult>(
+      io, [&](auto h) { pool.load_tracks("ytsearch:anything", h); });
+  expect_error<lavalink::NoSessionsError>(loaded.error);
+  auto played = cadence::test::call_once<lavalink::Player>(
+      io, [&](auto h) { pool.update_player(Snowflake(1), Pool::play("x"), h); });
+  expect_error<lavalink::NoSessionsError>(played.error);
+  EXPECT_LT(Clock::now() - before, 500ms);  // refused, not timed out
+  EXPECT_EQ(pool.best_node(), nullptr);
+  EXPECT_TRUE(pool.players().empty());
+}
+
+TEST(NodePool, EmptyPoolIsNoSessionsError) {
+  asio::io_context io;
+  lavalink::NodePool pool(io.get_executor());
+  pool.start();
+  auto loaded = cadence::test::call_once<lavalink::LoadResult>(
+      io, [&](auto h) { pool.load_tracks("ytsearch:anything", h); });
+  expect_error<lavalink::NoSessionsError>(loaded.error);
+}
+
+TEST(NodePool, LoadsOnABestNode) {
+  SimInstance a(sim_options());
+  Pool p({&a});
+  p.start_and_wait(1);
+  auto loaded = cadence::test::call_once<lavalink::LoadResult>(
+      p.io, [&](auto h) { p.pool.load_tracks(std::string("sim:track:") + long_track, h); });
+  ASSERT_FALSE(loaded.error) << what(loaded.error);
+  EXPECT_TRUE(std::holds_alternative<lavalink::Track>(loaded.value));
+}
+
+TEST(NodePool, BalancingFollowsPenaltiesAndShiftsWithReportedCpu) {
+  SimInstance a(sim_options());
+  SimInstance b(sim_options());
+  Pool p({&a, &b});
+  p.start_and_wait(2);
+  const auto track = *a->catalogue_track(long_track);
+  std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>> first;
+  for (std::uint64_t g = 1; g <= 100; ++g) first.emplace_back(Snowflake(g), Pool::play(track));
+  ASSERT_EQ(p.update_all(first), 0u);
+  // Equal load: the local count alternates the nodes, with no stats message in between (the
+  // only stats so far came at connect and said 0 players).
+  auto split = p.placement();
+  EXPECT_EQ(split["a"], 50);
+  EXPECT_EQ(split["b"], 50);
+  EXPECT_EQ(p.pool.node("a")->stats()->playing_players, 0);
+  EXPECT_EQ(a->stats().players, 50u);
+  EXPECT_EQ(b->stats().players, 50u);
+
+  // Node a reports a busy CPU: 1.05^50 * 10 - 10 = 104.7 more penalty than b's idle CPU.
+  a->set_reported_load(0.5, 0.4);
+  ASSERT_TRUE(p.until([&] {
+    const auto& s = p.pool.node("a")->stats();
+    return s && s->cpu.system_load == 0.5;
+  }));
+  const double pa = *p.pool.penalty("a");
+  const double pb = *p.pool.penalty("b");
+  EXPECT_NEAR(pa - pb, 104.7 - 2.76, 0.5);
+  std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>> second;
+  for (std::uint64_t g = 101; g <= 200; ++g) second.emplace_back(Snowflake(g), Pool::play(track));
+  ASSERT_EQ(p.update_all(second), 0u);
+  split = p.placement();
+  // b takes new players until its penalty reaches a's: all 100 of them.
+  EXPECT_EQ(split["a"], 50);
+  EXPECT_EQ(split["b"], 150);
+  std::printf(
+      "balancing: first 100 -> a %d / b %d; after a reported 50%% CPU, next 100 -> a %d "
+      "/ b %d\n",
+      50, 50, split["a"] - 50, split["b"] - 50);
+}
+
+TEST(NodePool, KilledNodeMovesEveryPlayerWithItsState) {
+  SimInstance a(sim_options());
+  SimInstance b(sim_options());
+  lavalink::NodePoolOptions options;
+  options.move_concurrency = 8;
+  Pool p({&a, &b}, options);
+  p.start_and_wait(2);
+  const auto track = *a->catalogue_track(long_track);
+  constexpr int count = 50;
+  std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>> updates;
+  for (int i = 0; i < count; ++i) {
+    auto u = Pool::play(track, std::chrono::milliseconds(30000 + i * 1000));
+    u.volume = 50 + i;
+    u.paused = i % 5 == 0;
+    lavalink::Filters f;
+    f.timescale = lavalink::Timescale{.speed = 1.0 + i / 100.0};
+    if (i % 2) f.equalizer = std::vector<lavalink::EqualizerBand>{{.band = i % 15, .gain = 0.1}};
+    u.filters = f;
+    updates.emplace_back(Snowflake(1000 + i), std::move(u));
+  }
+  ASSERT_EQ(p.update_all(updates, "a"), 0u);
+  const auto started = Clock::now();
+  ASSERT_EQ(p.placement()["a"], count);
+
+  // Killed (the WebSocket closes with 1001, the port refuses) from another thread, so that the
+  // pool runs while the instance goes down.
+  const auto killed = Clock::now();
+  std::thread killer([&] { a.stop(); });
+  const bool all_moved = p.until(
+      [&] {
+        for (const auto& r : p.pool.players())
+          if (r.node != "b" || r.moving) return false;
+        return true;
+      },
+      5s);
+  const auto moved_in = Clock::now() - killed;
+  killer.join();
+  ASSERT_TRUE(all_moved) << "players still on a or moving after 5 s";
+  std::printf("failover: %d players moved in %lld ms\n", count,
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(moved_in).count()));
+  EXPECT_LT(moved_in, 5s);
+  EXPECT_EQ(p.pool.players().size(), static_cast<std::size_t>(count));
+  EXPECT_EQ(p.pool.waiting_players(), 0u);
+
+  const auto on_b = server_players(b);
+  ASSERT_EQ(on_b.size(), static_cast<std::size_t>(count));  // zero lost
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  for (int i = 0; i < count; ++i) {
+    const auto& player = on_b.at(1000 + i);
+    SCOPED_TRACE("player " + std::to_string(i));
+    EXPECT_EQ(player.at("volume").as_int64(), 50 + i);
+    const bool paused = i % 5 == 0;
+    EXPECT_EQ(player.at("paused").as_bool(), paused);
+    const auto& filters = player.at("filters").as_object();
+    EXPECT_DOUBLE_EQ(filters.at("timescale").at("speed").as_double(), 1.0 + i / 100.0);
+    EXPECT_EQ(filters.contains("equalizer"), i % 2 == 1);
+    ASSERT_TRUE(player.at("track").is_object());
+    EXPECT_EQ(player.at("track").at("info").at("identifier").as_string(), "dQw4w9WgXcQ");
+    const auto position = player.at("state").at("position").as_int64();
+    const std::int64_t start = 30000 + i * 1000;
+    if (paused) {
+      EXPECT_NEAR(position, start, 50);
+    } else {
+      // Between where it started and where it should be now; the move may lose a few ms.
+      EXPECT_GE(position, start + (elapsed.count() * 9) / 10 - 100);
+      EXPECT_LE(position, start + elapsed.count() + 100);
+    }
+  }
+  EXPECT_EQ(p.moves.size(), static_cast<std::size_t>(count));
+}
+
+TEST(NodePool, DroppedConnectionResumesAndKeepsThePlayers) {
+  SimInstance a(sim_options());
+  SimInstance b(sim_options());
+  Pool p({&a, &b});
+  p.start_and_wait(2);
+  const auto track = *a->catalogue_track(long_track);
+  std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>> updates;
+  for (std::uint64_t g = 1; g <= 5; ++g) updates.emplace_back(Snowflake(g), Pool::play(track));
+  ASSERT_EQ(p.update_all(updates, "a"), 0u);
+  ASSERT_TRUE(p.until([&] { return a->stats().routes["PATCH /v4/sessions/{sessionId}"] >= 1; }));
+  const auto session = p.pool.node("a")->session_id();
+
+  ASSERT_TRUE(a->drop_websocket());
+  ASSERT_TRUE(p.until([&] {
+    return p.count<lavalink::ReadyEvent>("a", [](const auto& r) { return r.resumed; }) == 1;
+  }));
+  // Resumed: same session, nothing moved, nothing re-created.
+  EXPECT_EQ(p.pool.node("a")->session_id(), session);
+  EXPECT_TRUE(p.moves.empty());
+  EXPECT_EQ(p.placement()["a"], 5);
+  EXPECT_EQ(server_players(a).size(), 5u);
+  EXPECT_EQ(server_players(b).size(), 0u);
+  EXPECT_EQ(a->stats().sessions_resumed, 1u);
+}
+
+TEST(NodePool, WithoutResumingPlayersAreRecreatedOnTheNewSession) {
+  SimInstance a(sim_options());
+  lavalink::NodePoolOptions options;
+  options.resume_timeout = std::nullopt;
+  Pool p({&a}, options);
+  p.start_and_wait(1);
+  const auto track = *a->catalogue_track(long_track);
+  std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>> updates;
+  for (std::uint64_t g = 1; g <= 5; ++g) {
+    auto u = Pool::play(track, 60s);
+    u.volume = 70;
+    updates.emplace_back(Snowflake(g), std::move(u));
+  }
+  ASSERT_EQ(p.update_all(updates), 0u);
+  const auto session = p.pool.node("a")->session_id();
+  ASSERT_TRUE(a->drop_websocket());  // the server drops the session and its players
+  ASSERT_TRUE(p.until([&] {
+    if (p.moves.size() < 5) return false;
+    for (const auto& r : p.pool.players())
+      if (r.moving) return false;
+    return true;
+  }));
+  EXPECT_NE(p.pool.node("a")->session_id(), session);
+  const auto players = server_players(a);
+  ASSERT_EQ(players.size(), 5u);
+  for (const auto& [guild, player] : players) {
+    EXPECT_EQ(player.at("volume").as_int64(), 70);
+    EXPECT_GE(player.at("state").at("position").as_int64(), 60000);
+  }
+}
+
+TEST(NodePool, RestartedInstanceGetsItsPlayersBackAfterWaiting) {
+  SimInstance a(sim_options());
+  Pool p({&a});
+  p.start_and_wait(1);
+  const auto track = *a->catalogue_track(long_track);
+  std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>> updates;
+  for (std::uint64_t g = 1; g <= 5; ++g) updates.emplace_back(Snowflake(g), Pool::play(track, 10s));
+  ASSERT_EQ(p.update_all(updates), 0u);
+  a.stop();
+  // No other node: the players wait.
+  ASSERT_TRUE(p.until([&] { return p.pool.waiting_players() == 5; }));
+  a.start();  // a restarted Lavalink knows no session: resumed false, players re-created
+  ASSERT_TRUE(p.until([&] {
+    for (const auto& r : p.pool.players())
+      if (r.moving || r.node != "a") return false;
+    return p.pool.waiting_players() == 0;
+  }));
+  EXPECT_EQ(server_players(a).size(), 5u);
+}
+
+TEST(NodePool, RestartFromASnapshotTakesThePlayersOver) {
+  SimInstance a(sim_options());
+  const auto path = (std::filesystem::temp_directory_path() /
+                     ("cadence-snapshot-" + std::to_string(::getpid()) + ".json"))
+                        .string();
+  std::string session;
+  {
+    lavalink::NodePoolOptions options;
+    options.snapshot_path = path;
+    Pool p({&a}, options);
+    p.start_and_wait(1);
+    const auto track = *a->catalogue_track(long_track);
+    std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>> updates;
+    for (std::uint64_t g = 1; g <= 5; ++g) {
+      auto u = Pool::play(track, 20s);
+      u.volume = 42;
+      updates.emplace_back(Snowflake(g), std::move(u));
+    }
+    ASSERT_EQ(p.update_all(updates), 0u);
+    ASSERT_TRUE(p.until([&] { return a->stats().routes["PATCH /v4/sessions/{sessionId}"] >= 1; }));
+    session = p.pool.node("a")->session_id();
+    p.pool.save_snapshot();
+  }  // the process "exits": the socket closes, the server keeps the session for its timeout
+  ASSERT_TRUE(std::filesystem::exists(path));
+
+  Pool q({&a});
+  q.pool.restore(lavalink::Snapshot::load(path));
+  q.start_and_wait(1);
+  ASSERT_TRUE(q.until([&] {
+    const auto players = q.pool.players();
+    if (players.size() != 5) return false;
+    for (const auto& r : players)
+      if (r.moving || r.node != "a" || !r.track) return false;
+    return true;
+  }));
+  EXPECT_TRUE(q.pool.node("a")->resumed());
+  EXPECT_EQ(q.pool.node("a")->session_id(), session);
+  EXPECT_TRUE(q.moves.empty());  // taken over, not re-created
+  const auto players = server_players(a);
+  ASSERT_EQ(players.size(), 5u);
+  for (const auto& [guild, player] : players) EXPECT_EQ(player.at("volume").as_int64(), 42);
+  for (const auto& r : q.pool.players()) EXPECT_EQ(r.volume, 42);
+  std::filesystem::remove(path);
+}
+
+TEST(NodePool, CorruptOrForeignSnapshotsAreClearErrors) {
+  const auto path = (std::filesystem::temp_directory_path() /
+                     ("cadence-bad-" + std::to_string(::getpid()) + ".json"))
+                        .string();
+  const auto write = [&](const std::string& text) { std::ofstream(path, std::ios::trunc) << text; };
+  EXPECT_THROW((void)lavalink::Snapshot::load(path + ".missing"), lavalink::SnapshotError);
+  write("{\"format\":\"cadence.lavalink.snapshot\",\"version\":1,\"userId\"");
+  EXPECT_THROW((void)lavalink::Snapshot::load(path), lavalink::SnapshotError);
+  write(R"({"players":[]})");
+  try {
+    (void)lavalink::Snapshot::load(path);
+    ADD_FAILURE() << "no error";
+  } catch (const lavalink::SnapshotError& e) {
+    EXPECT_NE(std::string(e.what()).find("not a Cadence Lavalink snapshot"), std::string::npos);
+  }
+  write(R"({"format":"cadence.lavalink.snapshot","version":1,"userId":"5","written":0,)"
+        R"("sessions":[],"players":[{"guildId":"1","node":"a","position":"x"}]})");
+  try {
+    (void)lavalink::Snapshot::load(path);
+    ADD_FAILURE() << "no error";
+  } catch (const lavalink::SnapshotError& e) {
+    EXPECT_NE(std::string(e.what()).find("players[0].position"), std::string::npos) << e.what();
+  }
+  write(R"({"format":"cadence.lavalink.snapshot","version":1,"userId":"5","written":0,)"
+        R"("sessions":[],"players":[]})");
+  const auto other_bot = lavalink::Snapshot::load(path);
+  SimInstance a;
+  Pool p({&a});
+  EXPECT_THROW(p.pool.restore(other_bot), lavalink::SnapshotError);
+  std::filesystem::remove(path);
+}
+
+TEST(NodePool, FilterChangeSendsTheMergedSet) {
+  SimInstance a(sim_options());
+  Pool p({&a});
+  p.start_and_wait(1);
+  auto u = Pool::play(*a->catalogue_track(long_track));
+  u.filters = lavalink::Filters{.timescale = lavalink::Timescale{.speed = 1.5}};
+  ASSERT_EQ(p.update_all({{Snowflake(9), u}}), 0u);
+  lavalink::Filters change;
+  change.rotation = lavalink::Rotation{.rotation_hz = 0.2};
+  auto r = cadence::test::call_once<lavalink::Player>(
+      p.io, [&](auto h) { p.pool.update_filters(Snowflake(9), change, h); });
+  ASSERT_FALSE(r.error) << what(r.error);
+  ASSERT_TRUE(r.value.filters.timescale);
+  EXPECT_EQ(r.value.filters.timescale->speed, 1.5);
+  ASSERT_TRUE(r.value.filters.rotation);
+  EXPECT_EQ(p.pool.player(Snowflake(9))->filters.rotation->rotation_hz, 0.2);
+}
+
+TEST(NodePool, ManualMoveKeepsThePositionAndLeavesTheOldNode) {
+  SimInstance a(sim_options());
+  SimInstance b(sim_options());
+  Pool p({&a, &b});
+  p.start_and_wait(2);
+  ASSERT_EQ(p.update_all({{Snowflake(7), Pool::play(*a->catalogue_track(long_track), 40s)}}, "a"),
+            0u);
+  auto moved =
+      cadence::test::call_void_once(p.io, [&](auto h) { p.pool.move(Snowflake(7), "b", h); });
+  ASSERT_FALSE(moved.error) << what(moved.error);
+  EXPECT_EQ(p.pool.player(Snowflake(7))->node, "b");
+  ASSERT_TRUE(p.until([&] { return server_players(a).empty(); }));
+  const auto on_b = server_players(b);
+  ASSERT_EQ(on_b.size(), 1u);
+  EXPECT_GE(on_b.at(7).at("state").at("position").as_int64(), 40000);
+  // The old node's TrackEnd (cleanup) is not passed on: the player lives on b.
+  EXPECT_EQ(p.count<lavalink::TrackEndEvent>("a"), 0u);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(NodePool, DestroyedWithCallsInFlightCompletesEachOnce) {
+  SimInstance a(sim_options());
+  asio::io_context io;
+  auto pool = std::make_unique<lavalink::NodePool>(io.get_executor());
+  pool->add_node(a.node_options("a"));
+  pool->start();
+  ASSERT_TRUE(run_until(io, [&] { return pool->best_node() != nullptr; }));
+  const auto track = *a->catalogue_track(long_track);
+  std::vector<int> completions(20, 0);
+  std::size_t aborted = 0;
+  for (int i = 0; i < 20; ++i) {
+    pool->update_player(Snowflake(500 + i), Pool::play(track),
+                        [&, i](std::exception_ptr e, lavalink::Player) {
+                          ++completions[i];
+                          if (e) ++aborted;
+                        });
+  }
+  // Let the requests start, then destroy the pool under them.
+  for (int i = 0; i < 5; ++i) io.poll_one();
+  pool.reset();
+  ASSERT_TRUE(run_until(io, [&] {
+    for (const int c : completions)
+      if (c == 0) return false;
+    return true;
+  }));
+  for (const int c : completions) EXPECT_EQ(c, 1);
+  EXPECT_GT(aborted, 0u);
+}
+
+}  // namespace
