@@ -20,6 +20,16 @@ using Duration = Clock::duration;
 
 inline constexpr TimePoint kNever = TimePoint::max();
 
+/// Waits as errors report them: whole milliseconds, rounded up, never negative.
+inline std::chrono::milliseconds ceil_ms(Duration d) {
+  if (d <= Duration::zero()) return std::chrono::milliseconds(0);
+  return std::chrono::ceil<std::chrono::milliseconds>(d);
+}
+
+inline std::uint32_t saturating_sub(std::uint32_t a, std::uint64_t b) {
+  return b >= a ? 0 : static_cast<std::uint32_t>(a - b);
+}
+
 struct Ticket;
 
 /// An intrusive FIFO of tickets: O(1) push at either end, pop and removal from the middle (for

@@ -5,28 +5,9 @@
 #include <utility>
 
 namespace cadence::discord::detail {
-namespace {
 
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
-
-constexpr std::uint32_t kNameTopicLimit = 2;
-constexpr auto kNameTopicPeriod = std::chrono::minutes(10);
-
-milliseconds ceil_ms(Duration d) {
-  if (d <= Duration::zero()) return milliseconds(0);
-  return std::chrono::ceil<milliseconds>(d);
-}
-
-std::uint32_t saturating_sub(std::uint32_t a, std::uint64_t b) {
-  return b >= a ? 0 : static_cast<std::uint32_t>(a - b);
-}
-
-std::string gate_key(const std::string& route_key, const std::string& request_class) {
-  return route_key + "#" + request_class;
-}
-
-}  // namespace
 
 RateLimitScope classify_429(const RouteEntry& route, const Outcome& outcome) noexcept {
   const auto& h = outcome.headers;
@@ -60,18 +41,16 @@ Verdict verdict_for(const RouteEntry& route, const Outcome& outcome) {
 LimiterCore::LimiterCore(std::shared_ptr<const Clock> clock, RateLimiterOptions options)
     : clock_(std::move(clock)),
       options_(std::move(options)),
+      guard_(options_.breaker, options_.dead_webhook_capacity, options_.observer),
       bot_lane_{.pacing = GlobalLane(options_.global_limit,
                                      std::chrono::seconds(1) + options_.global_margin)},
       ip_lane_{.pacing = GlobalLane(options_.ip_limit,
                                     std::chrono::seconds(1) + options_.global_margin)} {
   if (!clock_) throw std::invalid_argument("RateLimiter needs a clock");
-  breaker_ = options_.breaker ? options_.breaker : std::make_shared<InvalidRequestBreaker>();
-  breaker_generation_ = breaker_->generation();
   next_sweep_ = clock_->now() + options_.sweep_interval;
 }
 
 LimiterCore::~LimiterCore() {
-  if (breaker_listener_ != 0) breaker_->unsubscribe(breaker_listener_);
   // Tickets are owned by tickets_; unlink them so no queue points at freed memory.
   for (auto& [id, t] : tickets_) {
     if (t->queue) t->queue->remove(t.get());
@@ -82,89 +61,12 @@ void LimiterCore::set_dispatch(std::function<void(std::function<void()>)> defer,
                                std::function<void()> on_change) {
   defer_ = std::move(defer);
   on_change_ = std::move(on_change);
-  if (breaker_listener_ != 0) breaker_->unsubscribe(std::exchange(breaker_listener_, 0));
-  if (defer_ && on_change_) {
-    // Another limiter's response may trip the shared breaker on another thread: only wake this
-    // one up on its own strand, where dispatch() notices the new generation.
-    breaker_listener_ =
-        breaker_->subscribe([defer = defer_, on_change = on_change_] { defer(on_change); });
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lookup
-
-std::string LimiterCore::hash_bucket_id(const std::string& hash, const std::string& major) const {
-  return major.empty() ? hash : hash + " " + major;
-}
-
-std::shared_ptr<Bucket> LimiterCore::bucket_for(const std::string& bucket_route,
-                                                const std::string& major,
-                                                const std::string& route_key) {
-  std::string id = route_key;
-  std::optional<std::string> hash;
-  if (auto it = route_hash_.find(bucket_route); it != route_hash_.end()) {
-    id = hash_bucket_id(it->second.hash, major);
-    hash = it->second.hash;
-  }
-  auto& slot = buckets_[id];
-  if (!slot) {
-    slot = std::make_shared<Bucket>();
-    slot->id = id;
-    slot->hash = std::move(hash);
-  }
-  return slot;
-}
-
-std::shared_ptr<RouteEntry> LimiterCore::entry_for(const Route& route, TimePoint now) {
-  auto& slot = routes_[route.key()];
-  if (!slot) {
-    slot = std::make_shared<RouteEntry>();
-    slot->key = route.key();
-    slot->bucket_route = route.bucket_route();
-    slot->major = route.major();
-    slot->route_template = route.route_template();
-    slot->major_kind = route.major_kind();
-    slot->emoji = route.sublimit() == Sublimit::emoji;
-    slot->path_token = route.has_path_token();
-    slot->interaction = route.is_interaction();
-  }
-  if (!slot->bucket || buckets_.find(slot->bucket->id) == buckets_.end()) {
-    slot->bucket = bucket_for(slot->bucket_route, slot->major, slot->key);
-  }
-  if (slot->emoji) slot->bucket->max_in_flight = 1;
-  slot->last_used = now;
-  slot->bucket->last_used = now;
-  if (auto it = route_hash_.find(slot->bucket_route); it != route_hash_.end()) {
-    it->second.last_used = now;
-  }
-  return slot;
-}
-
-std::shared_ptr<Gate> LimiterCore::learned_gate(const std::string& key) {
-  auto& slot = gates_[key];
-  if (!slot) {
-    slot = std::make_shared<Gate>();
-    slot->key = key;
-  }
-  return slot;
-}
-
-std::shared_ptr<Gate> LimiterCore::gate_for(const Route& route, bool create_known) {
-  if (route.sublimit() == Sublimit::channel_name_topic) {
-    const auto key = gate_key(route.key(), "name/topic");
-    if (auto it = gates_.find(key); it != gates_.end()) return it->second;
-    if (!create_known) return nullptr;
-    auto g = learned_gate(key);
-    g->limit = kNameTopicLimit;
-    g->period = kNameTopicPeriod + options_.bucket_margin;
-    return g;
-  }
-  if (gates_.empty()) return nullptr;
-  if (auto it = gates_.find(gate_key(route.key(), route.request_class())); it != gates_.end()) {
-    return it->second;
-  }
-  return nullptr;
+  // Another limiter's answer may trip the shared breaker on another thread: only wake this one
+  // up on its own strand, where dispatch() notices the news.
+  guard_.listen(
+      defer_ && on_change_
+          ? std::function<void()>([defer = defer_, on_change = on_change_] { defer(on_change); })
+          : std::function<void()>());
 }
 
 LimiterCore::LaneState* LimiterCore::lane_state(Lane lane) noexcept {
@@ -185,37 +87,6 @@ const LimiterCore::LaneState* LimiterCore::lane_state(Lane lane) const noexcept 
 
 // ---------------------------------------------------------------------------------------------
 // Acquire
-
-std::exception_ptr LimiterCore::refusal(const RouteEntry& entry, const Route& route, bool auth,
-                                        TimePoint now) {
-  if (const auto until = breaker_->banned_until(now)) {
-    return std::make_exception_ptr(RateLimitedError(
-        entry.key, RateLimitScope::ban, ceil_ms(*until - now),
-        "Discord answered 429 without JSON before (a Cloudflare ban?); requests stay stopped "
-        "until the ban pause ends or clear_ban()"));
-  }
-  if (breaker_->is_open(now)) {
-    check_breaker(now);
-    return std::make_exception_ptr(RateLimitedError(
-        entry.key, RateLimitScope::breaker, ceil_ms(breaker_->time_until_closed(now)),
-        fmt::format("{} invalid requests (401/403/429) in the last {} s; refusing before "
-                    "Discord bans the IP",
-                    breaker_->count(now), breaker_->options().window.count())));
-  }
-  if (token_stopped_ && auth && !route.has_path_token()) {
-    return std::make_exception_ptr(
-        ApiError(401, 0,
-                 "401: Unauthorized (an earlier request was refused with this token; fix the "
-                 "token and call reset_token())"));
-  }
-  if (is_dead_webhook(entry)) {
-    return std::make_exception_ptr(
-        ApiError(404, 10015,
-                 "Unknown Webhook (this webhook answered 404 before; not sent again, since "
-                 "repeated requests get the IP restricted)"));
-  }
-  return nullptr;
-}
 
 LimiterCore::Wait LimiterCore::known_wait(const RouteEntry& entry, Gate* gate, Lane lane,
                                           TimePoint now) {
@@ -266,13 +137,13 @@ AcquireResult LimiterCore::acquire(const Route& route, const AcquireOptions& opt
   const auto t_now = now();
   if (t_now >= next_sweep_) sweep(t_now);
   AcquireResult result;
-  auto entry = entry_for(route, t_now);
-  if (auto error = refusal(*entry, route, options.auth, t_now)) {
+  auto entry = directory_.entry_for(route, t_now);
+  if (auto error = guard_.refusal(*entry, options.auth, t_now)) {
     result.error = std::move(error);
     return result;
   }
   const Lane lane = route.is_interaction() ? Lane::none : (options.auth ? Lane::bot : Lane::ip);
-  auto gate = gate_for(route, true);
+  auto gate = directory_.gate_for(route, true);
   const auto wait = known_wait(*entry, gate.get(), lane, t_now);
   if (options.deadline && wait.scope && t_now + wait.duration > *options.deadline) {
     result.error = std::make_exception_ptr(
@@ -436,7 +307,7 @@ bool LimiterCore::bucket_can_reserve(Bucket& b, TimePoint now, TimePoint& wake) 
   if (b.reset_at && now >= *b.reset_at) {
     // The server's window has ended: a new one starts with our next send. Requests reserved
     // but not sent yet will land in it.
-    b.window = next_window_++;
+    b.window = windows_.new_window();
     b.remaining = saturating_sub(b.limit, b.reserved);
     b.window_in_flight = 0;
     b.reset_at.reset();
@@ -532,7 +403,7 @@ void LimiterCore::grant(Ticket* t, TimePoint now) {
   const auto pid = next_permit_++;
   if (!b->known) {
     rec.unknown = true;
-    unknown_permits_[t->route->major].push_back(pid);
+    windows_.unknown_sent(t->route->major, pid);
     // Its answer will tell the limit, and the requests queued behind it will want slots at
     // once: hold some back for them (a guess: Discord's smallest common limit, 5, less this).
     if (auto* lane = lane_state(t->lane)) {
@@ -626,7 +497,7 @@ std::vector<Ready> LimiterCore::poll() {
     }
   }
   if (t_now >= next_sweep_) sweep(t_now);
-  check_breaker(t_now);
+  guard_.check_breaker(t_now);
   dispatch(t_now);
   return std::exchange(ready_, {});
 }
@@ -675,447 +546,13 @@ void LimiterCore::park(const std::shared_ptr<Gate>& g, TimePoint until) {
   mark(g);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Completion
-
-void LimiterCore::release(std::uint64_t permit, const Outcome* outcome) noexcept {
-  try {
-    // Read before any deferral: the answer's arrival dates its slot, and the strand's queue
-    // must not add to that.
-    const auto at = now();
-    if (defer_) {
-      std::optional<Outcome> copy;
-      if (outcome) copy = *outcome;
-      defer_([weak = weak_from_this(), permit, copy = std::move(copy), at] {
-        if (auto self = weak.lock()) {
-          self->apply_release(permit, copy ? &*copy : nullptr, at);
-          if (self->on_change_) self->on_change_();
-        }
-      });
-      return;
-    }
-    apply_release(permit, outcome, at);
-  } catch (...) {
-    // Out of memory while releasing: the slot stays counted until the bucket is swept, which
-    // errs on the safe side.
-  }
-}
-
-void LimiterCore::mark_sent(std::uint64_t permit) noexcept {
-  try {
-    const auto at = now();
-    if (defer_) {
-      defer_([weak = weak_from_this(), permit, at] {
-        if (auto self = weak.lock()) self->apply_sent(permit, at);
-      });
-      return;
-    }
-    apply_sent(permit, at);
-  } catch (...) {
-    // Out of memory: the slot keeps its grant time, as without the report.
-  }
-}
-
-void LimiterCore::apply_sent(std::uint64_t permit, TimePoint at) {
-  auto it = permits_.find(permit);
-  if (it == permits_.end()) return;
-  auto& rec = it->second;
-  if (at <= rec.written_at) return;
-  rec.written_at = at;
-  // Before the answer, slots only move later: a wake-up already scheduled finds nothing free
-  // and sets a new one.
-  if (const auto date = slot_date(at); date > rec.slot_at) redate(rec, date);
-}
-
-TimePoint LimiterCore::slot_date(TimePoint written) const {
-  // Until its answer comes, a request may be counted as late after its write as the slowest
-  // recent round trip took beyond the fastest (a busy edge, a starved host).
-  return written + latency_.spread();
-}
-
-void LimiterCore::redate(PermitRecord& rec, TimePoint to) {
-  if (to == rec.slot_at) return;
-  rec.bucket->sends.retime(rec.slot_at, to);
-  if (rec.gate && rec.gate->period) rec.gate->sends.retime(rec.slot_at, to);
-  if (auto* lane = lane_state(rec.lane)) {
-    lane->pacing.retime(rec.slot_at, to);
-    if (to < rec.slot_at) mark(*lane);
-  }
-  if (to < rec.slot_at) {
-    mark(rec.bucket);
-    if (rec.gate) mark(rec.gate);
-  }
-  rec.slot_at = to;
-}
-
-void LimiterCore::settle_slot(PermitRecord& rec, TimePoint answered) {
-  // The server counted the request before it answered, and the answer took at least the
-  // fastest round trip less the way there: so it counted it no later than `answered` less the
-  // fastest round trip, measured from any later send's point of view. That date replaces the
-  // guess made at the write, earlier or later.
-  latency_.add(answered - rec.written_at);
-  redate(rec, std::max(rec.written_at, answered - latency_.answer_offset()));
-}
-
-std::shared_ptr<Bucket> LimiterCore::learn_hash(RouteEntry& entry,
-                                                const std::shared_ptr<RouteEntry>& owner,
-                                                const std::string& hash, TimePoint now) {
-  auto& he = route_hash_[entry.bucket_route];
-  if (he.hash != hash) {
-    if (options_.observer) options_.observer->on_hash_changed(entry.bucket_route, he.hash, hash);
-    he.hash = hash;
-  }
-  he.last_used = now;
-
-  const auto target_id = hash_bucket_id(hash, entry.major);
-  auto current = entry.bucket;
-  if (current->id == target_id) {
-    if (!current->hash) current->hash = hash;
-    return current;
-  }
-  auto it = buckets_.find(target_id);
-  const bool route_keyed = !current->hash && current->id == entry.key;
-  if (it == buckets_.end() && route_keyed) {
-    // The route's own bucket simply becomes the hash's bucket.
-    buckets_.erase(current->id);
-    current->id = target_id;
-    current->hash = hash;
-    buckets_.emplace(target_id, current);
-    return current;
-  }
-  std::shared_ptr<Bucket> target;
-  if (it == buckets_.end()) {
-    target = std::make_shared<Bucket>();
-    target->id = target_id;
-    target->hash = hash;
-    buckets_.emplace(target_id, target);
-  } else {
-    target = it->second;
-  }
-  target->last_used = now;
-  // Move this route's queued tickets to the bucket it really is in (merging routes that share
-  // a hash, or following a hash change), keeping their order.
-  for (Ticket* t = current->queue.front(); t;) {
-    Ticket* next = t->next;
-    if (t->route == owner) {
-      current->queue.remove(t);
-      target->queue.push_back(t);
-    }
-    t = next;
-  }
-  entry.bucket = target;
-  if (entry.emoji) target->max_in_flight = 1;
-  if (route_keyed) {
-    if (auto cur = buckets_.find(current->id); cur != buckets_.end() && cur->second == current) {
-      buckets_.erase(cur);
-    }
-  }
-  mark(current);
-  mark(target);
-  return target;
-}
-
-void LimiterCore::apply_headers(const std::shared_ptr<Bucket>& target, const PermitRecord& rec,
-                                bool same_bucket, const RateLimitHeaders& h, TimePoint now) {
-  Bucket& t = *target;
-  if (!h.limit || !h.remaining || !h.reset_after) return;
-  const auto limit = *h.limit;
-  const auto remaining = std::min(*h.remaining, limit);
-  const auto reset_est = now + *h.reset_after + options_.bucket_margin;
-
-  // Every reset_after is at most the window's length, and the one that answers the request
-  // that opened a window (fixed or sliding) equals it; the largest seen is the estimate.
-  t.period = std::max(t.period.value_or(Duration::zero()), Duration(*h.reset_after));
-  if (!t.known) {
-    t.known = true;
-    t.limit = limit;
-    t.window = next_window_++;
-    t.window_in_flight = t.in_flight;
-    t.remaining = saturating_sub(remaining, std::uint64_t{t.in_flight} + t.reserved);
-    t.reset_at = reset_est;
-    if (auto it = unknown_permits_.find(rec.route->major); it != unknown_permits_.end()) {
-      t.held_for = it->second;
-      t.held_window = t.window;
-      t.remaining = saturating_sub(t.remaining, t.held_for.size());
-      holders_[rec.route->major].push_back(target);
-    }
-    return;
-  }
-  t.limit = limit;
-  const bool current_window = same_bucket && rec.window == t.window;
-  if (!current_window && same_bucket) return;  // from a window that has already ended
-  if (same_bucket && t.period) note_window_evidence(t, rec, limit - remaining, now);
-  t.remaining = std::min(t.remaining,
-                         saturating_sub(remaining, std::uint64_t{t.window_in_flight} + t.reserved));
-  if (t.reset_at) {
-    t.reset_at = std::min(*t.reset_at, reset_est);
-  } else if (current_window) {
-    t.reset_at = reset_est;
-  }
-}
-
-void LimiterCore::note_window_evidence(Bucket& b, const PermitRecord& rec, std::uint32_t used,
-                                       TimePoint answered) {
-  // A sliding window counts every request of the last period, so a server with one counts at
-  // least those of ours it surely saw first: answered before this one was written, and
-  // written less than a period before this answer came. Fewer used than that proves the server
-  // forgot them at a reset: fixed windows. Dates that are only estimates never count, so
-  // lateness on either side cannot fake the evidence.
-  if (!b.fixed) {
-    std::uint32_t seen = 0;
-    for (const auto& a : b.answered) {
-      if (a.answered < rec.written_at && a.written > answered - *b.period) ++seen;
-    }
-    if (used < 1 + seen) b.fixed = true;
-  }
-  const std::size_t keep = std::min<std::size_t>(b.limit, 16);
-  if (b.answered.size() >= keep && !b.answered.empty()) b.answered.erase(b.answered.begin());
-  if (keep > 0) b.answered.push_back({rec.written_at, answered});
-}
-
-void LimiterCore::on_429(const std::shared_ptr<RouteEntry>& entry, const PermitRecord& rec,
-                         const std::string& request_class, const std::shared_ptr<Bucket>& target,
-                         const Outcome& outcome, TimePoint now) {
-  const auto& body = outcome.body;
-  if (!body || !body->retry_after) {
-    const auto pause = outcome.headers.retry_after
-                           ? std::max<Duration>(*outcome.headers.retry_after, Duration::zero())
-                           : options_.ban_pause;
-    const auto until = now + (pause > Duration::zero() ? pause : options_.ban_pause);
-    breaker_->ban(until);
-    breaker_->record(now);
-    if (options_.observer) {
-      options_.observer->on_rate_limited(entry->key, RateLimitScope::ban, ceil_ms(until - now));
-    }
-    fail_all([&](const Ticket& t) {
-      return std::make_exception_ptr(RateLimitedError(
-          t.route->key, RateLimitScope::ban, ceil_ms(until - now),
-          "Discord answered 429 without a JSON retry_after (a Cloudflare ban?): every queued "
-          "request failed and new ones are refused"));
-    });
-    return;
-  }
-  const auto retry_after = *body->retry_after;
-  const auto scope = classify_429(*entry, outcome);
-  if (options_.observer) options_.observer->on_rate_limited(entry->key, scope, retry_after);
-  if (scope != RateLimitScope::shared) breaker_->record(now);
-  const auto until = now + retry_after + options_.bucket_margin;
-  switch (scope) {
-    case RateLimitScope::global:
-      if (auto* lane = lane_state(rec.lane)) {
-        lane->pacing.pause_until(until);
-        lane->scheduled = std::min(lane->scheduled, until);
-        for (Ticket* t : lane->queue.tickets()) {
-          if (t->deadline && *t->deadline < until) {
-            fail_ticket(t, std::make_exception_ptr(RateLimitedError(
-                               t->route->key, RateLimitScope::global, ceil_ms(until - now),
-                               "the global pause is longer than the request's deadline")));
-          }
-        }
-      } else {
-        park(target, until, RateLimitScope::global);
-      }
-      break;
-    case RateLimitScope::shared:
-      park(target, until, RateLimitScope::shared);
-      break;
-    case RateLimitScope::user:
-      target->fixed = false;  // whatever made us think so, the send log is the safe side
-      if (target->known) {
-        target->remaining = 0;
-        target->reset_at = std::max(target->reset_at.value_or(until), until);
-      }
-      park(target, until, RateLimitScope::user);
-      break;
-    case RateLimitScope::sublimit: {
-      auto g = learned_gate(gate_key(entry->key, request_class));
-      g->max_in_flight = 1;
-      g->last_used = now;
-      park(g, until);
-      // Tickets of this class already past the gate wait in the bucket; later ones use the gate.
-      break;
-    }
-    case RateLimitScope::ban:
-    case RateLimitScope::breaker:
-      break;
-  }
-}
-
-void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome, TimePoint at) {
-  auto it = permits_.find(permit);
-  if (it == permits_.end()) return;
-  PermitRecord rec = std::move(it->second);
-  permits_.erase(it);
-  const auto t_now = now();
-
-  auto& b = rec.bucket;
-  --b->in_flight;
-  if (b->known && rec.window == b->window && b->window_in_flight > 0) --b->window_in_flight;
-  b->last_used = t_now;
-  mark(b);
-  if (rec.gate) {
-    --rec.gate->in_flight;
-    rec.gate->last_used = t_now;
-    mark(rec.gate);
-  }
-  auto& entry = rec.route;
-  entry->last_used = t_now;
-  if (rec.lane_hold > 0) {
-    if (auto* lane = lane_state(rec.lane)) {
-      lane->held -= std::min(lane->held, rec.lane_hold);
-      mark(*lane);
-    }
-  }
-  if (rec.unknown) {
-    if (auto it = unknown_permits_.find(entry->major); it != unknown_permits_.end()) {
-      std::erase(it->second, permit);
-      if (it->second.empty()) unknown_permits_.erase(it);
-    }
-  }
-
-  if (!outcome) {
-    if (rec.unknown) settle_sibling(permit, rec, nullptr, true);
-    // Not sent: every slot it took is given back.
-    if (b->known && rec.window == b->window) b->remaining = std::min(b->limit, b->remaining + 1);
-    b->sends.erase_one(rec.slot_at);
-    if (rec.gate && rec.gate->period) rec.gate->sends.erase_one(rec.slot_at);
-    if (auto* lane = lane_state(rec.lane)) {
-      lane->pacing.refund(rec.slot_at);
-      mark(*lane);
-    }
-    dispatch(t_now);
-    return;
-  }
-  if (outcome->status == 0) {
-    if (rec.unknown) settle_sibling(permit, rec, nullptr, false);  // counted who knows where
-    end_unanswered_window(*b, rec, t_now);
-    dispatch(t_now);
-    return;
-  }
-
-  settle_slot(rec, at);
-  std::shared_ptr<Bucket> target = entry->bucket;
-  if (outcome->headers.bucket) {
-    target = learn_hash(*entry, entry, *outcome->headers.bucket, t_now);
-  }
-  apply_headers(target, rec, target == b, outcome->headers, t_now);
-  mark(target);
-  if (rec.unknown) {
-    // Only a hash proves which bucket the request was counted in.
-    settle_sibling(permit, rec, outcome->headers.bucket ? target.get() : nullptr, false);
-  }
-
-  const auto status = outcome->status;
-  if (status == 429) {
-    on_429(entry, rec, rec.request_class, target, *outcome, t_now);
-  } else if (status == 401 || status == 403) {
-    breaker_->record(t_now);
-  }
-  if (status == 401 && rec.auth && !entry->path_token) {
-    token_stopped_ = true;
-    if (options_.observer) options_.observer->on_token_stopped();
-    fail_all([](const Ticket& t) -> std::exception_ptr {
-      if (!t.auth || t.route->path_token) return nullptr;
-      return std::make_exception_ptr(ApiError(
-          401, 0, "401: Unauthorized (the bot token was refused; fix it and call reset_token())"));
-    });
-  }
-  if (status == 404 && entry->major_kind == MajorKind::webhook) {
-    const bool webhook_root = entry->route_template == "/webhooks/{webhook_id}" ||
-                              entry->route_template == "/webhooks/{webhook_id}/{webhook_token}";
-    if (outcome->error_code == 10015 || (!outcome->error_code && webhook_root)) {
-      // An interaction's webhook id is the application id: only that token is dead.
-      remember_dead_webhook(entry->interaction ? entry->major
-                                               : entry->major.substr(0, entry->major.find('/')));
-    }
-  }
-  end_unanswered_window(*b, rec, t_now);
-  check_breaker(t_now);
-  dispatch(t_now);
-}
-
-void LimiterCore::end_unanswered_window(Bucket& b, const PermitRecord& rec, TimePoint now) {
-  // A window opened after a reset has no known end until an answer with bucket headers comes.
-  // When the last request of that window comes back without them (a global 429, which no
-  // bucket counted; a network error), no answer is left to tell, and a bucket at remaining 0
-  // would wait forever: the requests stranded on a starved machine. End the window now and let
-  // the send log decide: each of those requests may have been counted, so each keeps its slot
-  // for one period after it was sent, which is what a sliding or a fixed window allows.
-  if (!b.known || rec.window != b.window || b.reset_at || b.window_in_flight > 0) return;
-  b.reset_at = now;
-}
-
-void LimiterCore::settle_sibling(std::uint64_t permit, const PermitRecord& rec,
-                                 const Bucket* counted_in, bool never_sent) {
-  auto it = holders_.find(rec.route->major);
-  if (it == holders_.end()) return;
-  auto& holders = it->second;
-  for (auto& h : holders) {
-    auto pos = std::find(h->held_for.begin(), h->held_for.end(), permit);
-    if (pos == h->held_for.end()) continue;
-    h->held_for.erase(pos);
-    // Never sent, or counted in another bucket: the slot held back here is free again. Counted
-    // here, or nobody knows where (no hash in the answer): it stays used.
-    const bool freed = never_sent || (counted_in != nullptr && counted_in != h.get());
-    if (freed && h->known && h->window == h->held_window) {
-      h->remaining = std::min(h->limit, h->remaining + 1);
-      mark(h);
-    }
-  }
-  std::erase_if(holders, [](const std::shared_ptr<Bucket>& h) { return h->held_for.empty(); });
-  if (holders.empty()) holders_.erase(it);
-}
-
 void LimiterCore::absorb_breaker_events(TimePoint now) {
-  const auto generation = breaker_->generation();
-  if (generation == breaker_generation_) return;
-  breaker_generation_ = generation;
-  if (tickets_.empty()) return;
-  if (const auto until = breaker_->banned_until(now)) {
-    const auto wait = ceil_ms(*until - now);
-    fail_all([&](const Ticket& t) {
-      return std::make_exception_ptr(RateLimitedError(
-          t.route->key, RateLimitScope::ban, wait,
-          "Discord answered 429 without a JSON retry_after (a Cloudflare ban?) to a request "
-          "sharing this IP's breaker: every queued request failed and new ones are refused"));
-    });
-  } else if (breaker_->is_open(now)) {
-    check_breaker(now);
-    const auto wait = ceil_ms(breaker_->time_until_closed(now));
-    const auto count = breaker_->count(now);
-    fail_all([&](const Ticket& t) {
-      return std::make_exception_ptr(RateLimitedError(
-          t.route->key, RateLimitScope::breaker, wait,
-          fmt::format("{} invalid requests (401/403/429) in the last {} s; queued requests "
-                      "failed before Discord bans the IP",
-                      count, breaker_->options().window.count())));
-    });
-  }
-}
-
-void LimiterCore::check_breaker(TimePoint now) {
-  const bool open = breaker_->is_open(now);
-  if (open != breaker_open_) {
-    breaker_open_ = open;
-    if (options_.observer) options_.observer->on_breaker(open, breaker_->count(now));
-  }
-}
-
-void LimiterCore::remember_dead_webhook(const std::string& key) {
-  if (options_.dead_webhook_capacity == 0) return;
-  dead_webhooks_[key] = dead_webhook_seq_++;
-  if (dead_webhooks_.size() > options_.dead_webhook_capacity) {
-    auto oldest =
-        std::min_element(dead_webhooks_.begin(), dead_webhooks_.end(),
-                         [](const auto& a, const auto& b) { return a.second < b.second; });
-    dead_webhooks_.erase(oldest);
-  }
-}
-
-bool LimiterCore::is_dead_webhook(const RouteEntry& entry) const {
-  if (dead_webhooks_.empty() || entry.major_kind != MajorKind::webhook) return false;
-  if (dead_webhooks_.count(entry.major)) return true;
-  return dead_webhooks_.count(entry.major.substr(0, entry.major.find('/'))) > 0;
+  const auto news = guard_.take_news(now);
+  if (!news || tickets_.empty()) return;
+  fail_all([&](const Ticket& t) {
+    return std::make_exception_ptr(
+        RateLimitedError(t.route->key, news->scope, news->wait, news->reason));
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1123,61 +560,15 @@ bool LimiterCore::is_dead_webhook(const RouteEntry& entry) const {
 
 std::size_t LimiterCore::sweep(TimePoint now) {
   next_sweep_ = now + options_.sweep_interval;
-  const auto cutoff = now - options_.bucket_idle;
-  std::size_t removed = 0;
-  for (auto it = buckets_.begin(); it != buckets_.end();) {
-    const Bucket& b = *it->second;
-    const bool idle = b.queue.empty() && b.in_flight == 0 && b.reserved == 0 &&
-                      b.last_used <= cutoff && (!b.reset_at || *b.reset_at <= now) &&
-                      b.parked_until <= now;
-    if (idle) {
-      it = buckets_.erase(it);
-      ++removed;
-    } else {
-      ++it;
-    }
-  }
-  for (auto it = routes_.begin(); it != routes_.end();) {
-    const auto& e = it->second;
-    const bool orphan = buckets_.find(e->bucket->id) == buckets_.end();
-    if (e.use_count() == 1 && (orphan || e->last_used <= cutoff)) {
-      it = routes_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  for (auto it = gates_.begin(); it != gates_.end();) {
-    const Gate& g = *it->second;
-    const bool idle = g.queue.empty() && g.in_flight == 0 && g.last_used <= cutoff &&
-                      g.parked_until <= now && (!g.period || g.last_used + *g.period <= now);
-    it = idle ? gates_.erase(it) : std::next(it);
-  }
-  for (auto it = route_hash_.begin(); it != route_hash_.end();) {
-    it = it->second.last_used + options_.hash_lifetime <= now ? route_hash_.erase(it)
-                                                              : std::next(it);
-  }
+  const auto removed = directory_.sweep(now);
   if (removed && options_.observer) options_.observer->on_sweep(removed);
   return removed;
 }
 
 BucketSnapshot LimiterCore::snapshot(const Route& route) const {
   const auto t_now = now();
-  std::shared_ptr<Bucket> b;
-  if (auto it = routes_.find(route.key()); it != routes_.end() && it->second->bucket) {
-    if (auto bit = buckets_.find(it->second->bucket->id);
-        bit != buckets_.end() && bit->second == it->second->bucket) {
-      b = bit->second;
-    }
-  }
-  std::string id = route.key();
-  std::optional<std::string> hash;
-  if (auto it = route_hash_.find(route.bucket_route()); it != route_hash_.end()) {
-    hash = it->second.hash;
-    id = hash_bucket_id(it->second.hash, route.major());
-  }
-  if (!b) {
-    if (auto bit = buckets_.find(id); bit != buckets_.end()) b = bit->second;
-  }
+  const auto b = directory_.find_bucket(route);
+  const auto [id, hash] = directory_.bucket_id(route);
   BucketSnapshot s;
   s.key = b ? b->id : id;
   s.hash = b && b->hash ? b->hash : hash;
@@ -1239,10 +630,10 @@ std::optional<std::string> LimiterCore::stranded() const {
 
 RateLimiterStats LimiterCore::stats() const {
   RateLimiterStats s;
-  s.buckets = buckets_.size();
-  s.routes = routes_.size();
-  s.learned_hashes = route_hash_.size();
-  s.gates = gates_.size();
+  s.buckets = directory_.buckets();
+  s.routes = directory_.routes();
+  s.learned_hashes = directory_.learned_hashes();
+  s.gates = directory_.gates();
   s.queued = tickets_.size();
   s.permits = permits_.size();
   return s;

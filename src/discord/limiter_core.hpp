@@ -1,5 +1,13 @@
-// The rate limiter's state machine. RateLimiter is a handle to it; Permits point back to it
-// through a weak_ptr so that a permit outliving the limiter is harmless.
+// The rate limiter's scheduler: tickets, their way through gates, buckets and global lanes, the
+// permits granted, and the wake-ups that time asks for. RateLimiter is a handle to it; Permits
+// point back to it through a weak_ptr so that a permit outliving the limiter is harmless.
+//
+// It leans on three parts, each in its own file:
+//   BucketDirectory  (bucket_directory.hpp)  routes, buckets, learned hashes, gates, sweeping
+//   WindowReconciler (window_reconciler.hpp) what an answer's headers say about a window
+//   AccountGuard     (account_guard.hpp)     breaker, ban, stopped token, dead webhooks
+// Scheduling is in limiter_core.cpp; what happens when a permit completes (slot dating, 429s,
+// reconciliation) in limiter_completion.cpp.
 #pragma once
 
 #include <functional>
@@ -10,9 +18,12 @@
 
 #include "cadence/discord/global_lane.hpp"
 #include "cadence/discord/rate_limiter.hpp"
+#include "discord/account_guard.hpp"
 #include "discord/bucket.hpp"
+#include "discord/bucket_directory.hpp"
 #include "discord/lane_queue.hpp"
 #include "discord/latency_window.hpp"
+#include "discord/window_reconciler.hpp"
 
 namespace cadence::discord::detail {
 
@@ -34,9 +45,9 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   [[nodiscard]] BucketSnapshot snapshot(const Route& route) const;
   [[nodiscard]] RateLimiterStats stats() const;
   [[nodiscard]] std::optional<std::string> stranded() const;
-  void reset_token() noexcept { token_stopped_ = false; }
-  [[nodiscard]] bool token_stopped() const noexcept { return token_stopped_; }
-  void clear_ban() { breaker_->clear_ban(); }
+  void reset_token() noexcept { guard_.reset_token(); }
+  [[nodiscard]] bool token_stopped() const noexcept { return guard_.token_stopped(); }
+  void clear_ban() { guard_.clear_ban(); }
   std::size_t sweep(TimePoint now);
   std::size_t sweep_now() { return sweep(now()); }
 
@@ -50,7 +61,7 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
 
   [[nodiscard]] const RateLimiterOptions& options() const noexcept { return options_; }
   [[nodiscard]] const std::shared_ptr<InvalidRequestBreaker>& breaker() const noexcept {
-    return breaker_;
+    return guard_.breaker();
   }
 
  private:
@@ -73,10 +84,6 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
     TicketId ticket;
     bool operator>(const Deadline& o) const noexcept { return at > o.at; }
   };
-  struct HashEntry {
-    std::string hash;
-    TimePoint last_used{};
-  };
   struct Wait {
     Duration duration = Duration::zero();
     std::optional<RateLimitScope> scope;
@@ -89,19 +96,12 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   };
 
   [[nodiscard]] TimePoint now() const { return clock_->now(); }
-  std::shared_ptr<RouteEntry> entry_for(const Route& route, TimePoint now);
-  std::shared_ptr<Bucket> bucket_for(const std::string& bucket_route, const std::string& major,
-                                     const std::string& route_key);
-  std::shared_ptr<Gate> gate_for(const Route& route, bool create_known);
-  std::shared_ptr<Gate> learned_gate(const std::string& key);
-  [[nodiscard]] std::string hash_bucket_id(const std::string& hash, const std::string& major) const;
   LaneState* lane_state(Lane lane) noexcept;
   [[nodiscard]] const LaneState* lane_state(Lane lane) const noexcept;
 
-  std::exception_ptr refusal(const RouteEntry& entry, const Route& route, bool auth, TimePoint now);
+  // Scheduling (limiter_core.cpp)
   Wait known_wait(const RouteEntry& entry, Gate* gate, Lane lane, TimePoint now);
   bool rejects(const Route& route, const Wait& wait) const;
-
   void mark(const std::shared_ptr<Bucket>& b);
   void mark(const std::shared_ptr<Gate>& g);
   void mark(LaneState& lane);
@@ -122,9 +122,12 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   void park(const std::shared_ptr<Bucket>& b, TimePoint until, RateLimitScope scope);
   void park(const std::shared_ptr<Gate>& g, TimePoint until);
   void fail_past_deadline(TicketQueue& queue, TimePoint until, RateLimitScope scope, TimePoint now);
+  /// Fails every queued ticket when the shared breaker opened or a ban started since the last
+  /// look, whichever limiter's response caused it.
+  void absorb_breaker_events(TimePoint now);
 
+  // Completion (limiter_completion.cpp)
   void apply_release(std::uint64_t permit, const Outcome* outcome, TimePoint at);
-  void end_unanswered_window(Bucket& b, const PermitRecord& rec, TimePoint now);
   void apply_sent(std::uint64_t permit, TimePoint at);
   /// The date a slot taken by a request written at `written` gets until its answer comes.
   [[nodiscard]] TimePoint slot_date(TimePoint written) const;
@@ -132,45 +135,19 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   void redate(PermitRecord& rec, TimePoint to);
   /// Learns the round trip from an answer that came at `answered` and dates the slot by it.
   void settle_slot(PermitRecord& rec, TimePoint answered);
-  std::shared_ptr<Bucket> learn_hash(RouteEntry& entry, const std::shared_ptr<RouteEntry>& owner,
-                                     const std::string& hash, TimePoint now);
-  void apply_headers(const std::shared_ptr<Bucket>& target, const PermitRecord& rec,
-                     bool same_bucket, const RateLimitHeaders& headers, TimePoint now);
   void settle_sibling(std::uint64_t permit, const PermitRecord& rec, const Bucket* counted_in,
                       bool never_sent);
-  /// Learns from an answer whether the bucket's server windows are fixed (see Bucket::fixed).
-  void note_window_evidence(Bucket& b, const PermitRecord& rec, std::uint32_t used,
-                            TimePoint answered);
   void on_429(const std::shared_ptr<RouteEntry>& entry, const PermitRecord& rec,
-              const std::string& request_class, const std::shared_ptr<Bucket>& target,
-              const Outcome& outcome, TimePoint now);
-  void check_breaker(TimePoint now);
-  /// Fails every queued ticket when the shared breaker opened or a ban started since the last
-  /// look, whichever limiter's response caused it.
-  void absorb_breaker_events(TimePoint now);
-  void remember_dead_webhook(const std::string& key);
-  [[nodiscard]] bool is_dead_webhook(const RouteEntry& entry) const;
+              const std::shared_ptr<Bucket>& target, const Outcome& outcome, TimePoint now);
 
   std::shared_ptr<const Clock> clock_;
   RateLimiterOptions options_;
-  std::shared_ptr<InvalidRequestBreaker> breaker_;
-  bool breaker_open_ = false;
-  std::uint64_t breaker_generation_ = 0;
-  std::uint64_t breaker_listener_ = 0;
-  bool token_stopped_ = false;
+  BucketDirectory directory_{options_};
+  WindowReconciler windows_{options_.bucket_margin};
+  AccountGuard guard_;
 
-  std::unordered_map<std::string, std::shared_ptr<Bucket>> buckets_;
-  std::unordered_map<std::string, std::shared_ptr<RouteEntry>> routes_;
-  std::unordered_map<std::string, HashEntry> route_hash_;
-  std::unordered_map<std::string, std::shared_ptr<Gate>> gates_;
   std::unordered_map<TicketId, std::unique_ptr<Ticket>> tickets_;
   std::unordered_map<std::uint64_t, PermitRecord> permits_;
-  std::unordered_map<std::string, std::uint64_t> dead_webhooks_;
-  /// Per major parameter: permits in flight on unknown buckets, and known buckets holding slots
-  /// back for them.
-  std::unordered_map<std::string, std::vector<std::uint64_t>> unknown_permits_;
-  std::unordered_map<std::string, std::vector<std::shared_ptr<Bucket>>> holders_;
-  std::uint64_t dead_webhook_seq_ = 0;
 
   LatencyWindow latency_;
   LaneState bot_lane_;
@@ -185,7 +162,6 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   bool undispatched_ = false;  ///< submitted tickets wait for the next poll()
   TicketId next_ticket_ = 1;
   std::uint64_t next_permit_ = 1;
-  std::uint64_t next_window_ = 1;
   TimePoint next_sweep_;
 
   std::function<void(std::function<void()>)> defer_;

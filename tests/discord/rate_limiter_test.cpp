@@ -594,6 +594,22 @@ TEST_F(RateLimiterTest, Webhook404IsRemembered) {
   EXPECT_TRUE(limiter->acquire(route("/webhooks/8/tok", Method::post)).granted());
 }
 
+TEST_F(RateLimiterTest, DeadWebhooksBeyondCapacityForgetTheOldestFirst) {
+  RateLimiterOptions options;
+  options.dead_webhook_capacity = 2;
+  make(options);
+  const auto kill = [&](int id) {
+    const auto r = route("/webhooks/" + std::to_string(id) + "/tok", Method::post);
+    grant(r, no_auth()).complete(status(404, R"({"message":"Unknown Webhook","code":10015})"));
+  };
+  kill(1);
+  kill(2);
+  kill(3);  // over capacity: 1, the oldest, is forgotten
+  EXPECT_TRUE(limiter->acquire(route("/webhooks/2/tok", Method::post), no_auth()).failed());
+  EXPECT_TRUE(limiter->acquire(route("/webhooks/3/tok", Method::post), no_auth()).failed());
+  EXPECT_TRUE(limiter->acquire(route("/webhooks/1/tok", Method::post), no_auth()).granted());
+}
+
 TEST_F(RateLimiterTest, UnknownWebhookMessageIsNotADeadWebhook) {
   grant(route("/webhooks/7/tok/messages/5", Method::patch))
       .complete(status(404, R"({"message":"Unknown Message","code":10008})"));
