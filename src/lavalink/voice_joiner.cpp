@@ -189,9 +189,10 @@ struct VoiceJoinerState : std::enable_shared_from_this<VoiceJoinerState> {
   void try_send(Snowflake guild, GuildVoice& g) {
     if (g.in_flight || !g.state || !g.state->channel || !g.server || !g.fresh()) return;
     const Snowflake channel = *g.state->channel;
-    const bool joining = !g.ops.empty() && g.ops.front()->channel == channel;
-    // A new channel is joined only for a caller who asked; the same channel is followed.
-    if (!joining && g.connected_channel != channel) return;
+    // While a join waits, only its channel is sent: a late event of an earlier join must not
+    // move the player back. With nobody waiting, Discord's word is followed (a moderator moved
+    // the bot, the call moved to another voice server, or the caller only feeds events).
+    if (!g.ops.empty() && g.ops.front()->channel != channel) return;
     g.in_flight = true;
     const std::uint64_t state_seq = g.state_seq;
     const std::uint64_t server_seq = g.server_seq;
@@ -280,7 +281,12 @@ struct VoiceJoinerState : std::enable_shared_from_this<VoiceJoinerState> {
       g.ops.erase(op);
       finish(*gone, aborted(),
              {});
-      if (was_front) activate(guild, g);
+      if (!was_front) return;
+      if (g.ops.empty()) {
+        try_send(guild, g);
+      } else {
+        activate(guild, g);
+      }
       return;
     }
   }
@@ -289,7 +295,11 @@ struct VoiceJoinerState : std::enable_shared_from_this<VoiceJoinerState> {
     auto op = g.ops.front();
     g.ops.pop_front();
     finish(*op, error, std::move(player));
-    activate(guild, g);
+    if (g.ops.empty()) {
+      try_send(guild, g);  // a pair held back for the finished join's sake
+    } else {
+      activate(guild, g);
+    }
   }
 
   void close() {

@@ -143,6 +143,27 @@ TEST_F(VoiceJoinerSim, ServerThenStateBeforeTheCallSendsOnePatch) {
   EXPECT_EQ(patches(), 1u);
 }
 
+TEST_F(VoiceJoinerSim, ConnectAfterThePatchWasAnsweredFindsTheBotConnected) {
+  auto& j = make();
+  j.feed(voice_state(channel_a));
+  j.feed(voice_server());
+  // The caller is late: the PATCH for these events has been sent and answered.
+  Outcome<lavalink::Player> probe;
+  ASSERT_TRUE(run_until(io, [&] { return patches() == 1; }));
+  rest->get_player(session, guild, [&](std::exception_ptr e, lavalink::Player p) {
+    ++probe.completions;
+    probe.error = e;
+    probe.value = std::move(p);
+  });
+  wait(probe);
+  Outcome<lavalink::Player> out;
+  start(out, channel_a);
+  wait(out);
+  ASSERT_FALSE(out.error) << what(out.error);
+  EXPECT_EQ(out.value.voice.channel_id, channel_a.to_string());
+  EXPECT_EQ(patches(), 1u);
+}
+
 TEST_F(VoiceJoinerSim, NullEndpointIsIgnoredUntilARealOneComes) {
   auto& j = make(150ms);
   EXPECT_FALSE(j.feed(voice_server(nullptr)));
@@ -253,7 +274,7 @@ TEST_F(VoiceJoinerSim, OtherUsersVoiceStatesAreIgnored) {
   expect_error<cadence::TimeoutError>(out.error, "no VOICE_STATE_UPDATE");
 }
 
-TEST_F(VoiceJoinerSim, ServerFollowUpOnTheSameChannelIsSentWithoutACall) {
+TEST_F(VoiceJoinerSim, ChangesNobodyWaitsForAreFollowed) {
   auto& j = make();
   Outcome<lavalink::Player> out;
   start(out, channel_a);
@@ -264,18 +285,31 @@ TEST_F(VoiceJoinerSim, ServerFollowUpOnTheSameChannelIsSentWithoutACall) {
   // Discord moved the call to another voice server.
   j.feed(voice_server("us-west3.discord.media:443", "vtoken2"));
   ASSERT_TRUE(run_until(io, [&] { return patches() == 2; }));
-  // A state for another channel is not a join nobody asked for.
+  // A moderator moved the bot to another channel.
   j.feed(voice_state(channel_b));
-  Outcome<lavalink::Player> probe;
+  ASSERT_TRUE(run_until(io, [&] { return patches() == 3; }));
+  Outcome<lavalink::Player> now;
   rest->get_player(session, guild, [&](std::exception_ptr e, lavalink::Player p) {
-    ++probe.completions;
-    probe.error = e;
-    probe.value = std::move(p);
+    ++now.completions;
+    now.error = e;
+    now.value = std::move(p);
   });
-  wait(probe);
-  EXPECT_EQ(probe.value.voice.token, "vtoken2");
-  EXPECT_EQ(probe.value.voice.channel_id, channel_a.to_string());
-  EXPECT_EQ(patches(), 2u);
+  wait(now);
+  EXPECT_EQ(now.value.voice.token, "vtoken2");
+  EXPECT_EQ(now.value.voice.channel_id, channel_b.to_string());
+}
+
+TEST_F(VoiceJoinerSim, WhileAJoinWaitsOtherChannelsAreHeldBack) {
+  auto& j = make(150ms);
+  j.feed(voice_server());
+  Outcome<lavalink::Player> to_b;
+  start(to_b, channel_b);
+  // A late event of an earlier join to A: not sent while the join to B waits.
+  j.feed(voice_state(channel_a));
+  wait(to_b);
+  expect_error<cadence::TimeoutError>(to_b.error, "no VOICE_STATE_UPDATE");
+  // Nobody waits any more: Discord says the bot is in A, so A is sent.
+  ASSERT_TRUE(run_until(io, [&] { return patches() == 1; }));
 }
 
 TEST_F(VoiceJoinerSim, NodeRefusalIsTheConnectError) {

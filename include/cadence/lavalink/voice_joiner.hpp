@@ -7,13 +7,16 @@
 // those while it allocates a server), and sends ONE voice PATCH ({token, endpoint, sessionId,
 // channelId}) when a pair completes.
 //
-// Joins and moves go through async_connect(guild, channel): call it before or after sending
-// gateway op 4 (voice_join / voice_move in voice_gateway.hpp); events that arrived first are
-// used. Per guild, operations run one at a time in call order and at most one voice PATCH is in
-// flight, so two joins cannot race each other on the node; events that arrive while a PATCH is
-// in flight are coalesced into one PATCH after it. Once the bot is connected to a channel, a new
-// voice server or session for that same channel (Discord moved the call to another server) is
-// sent without a call; its failures go to VoiceJoinerOptions::on_error.
+// To learn how a join or move went, call async_connect(guild, channel), before or after sending
+// gateway op 4 (voice_join / voice_move in voice_gateway.hpp): it completes with the player the
+// node answered to the PATCH for that channel (events that arrived first, and a PATCH already
+// sent for them, count). Per guild, operations run one at a time in call order and at most one
+// voice PATCH is in flight, so two joins cannot race each other on the node; while a join waits,
+// only pairs for its channel are sent (a late event of an earlier join cannot move the player
+// back), and events that arrive while a PATCH is in flight are coalesced into one PATCH after
+// it. With no operation waiting, every completed pair is sent as Discord reports it (a moderator
+// moved the bot, the call moved to another voice server); failures of those PATCHes go to
+// VoiceJoinerOptions::on_error.
 //
 // Example (coroutine):
 //   VoiceJoiner joiner(io.get_executor(), bot_user_id, rest, session_id);
