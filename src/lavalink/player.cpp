@@ -36,10 +36,16 @@ namespace detail {
 Player read_player(const json::value& jv, const Path& root) {
   const ObjectReader r(jv, root);
   Player p;
-  const std::string guild = r.string("guildId");
-  const auto id = Snowflake::parse(guild);
-  if (!id) root.field("guildId").fail("not a Discord id: \"" + guild + "\"");
-  p.guild_id = *id;
+  // Lavalink sends the id as a string; a number (which some servers write) is the same id.
+  const json::value& guild = r.require("guildId");
+  if (guild.is_uint64() || (guild.is_int64() && guild.get_int64() >= 0)) {
+    p.guild_id = Snowflake(guild.to_number<std::uint64_t>());
+  } else {
+    const std::string text = as_string(guild, root.field("guildId"));
+    const auto id = Snowflake::parse(text);
+    if (!id) root.field("guildId").fail("not a Discord id: \"" + text + "\"");
+    p.guild_id = *id;
+  }
   if (const json::value* t = r.optional("track"); t && !names_no_track(*t))
     p.track = read_track(*t, root.field("track"));
   p.volume = r.integer("volume");

@@ -127,6 +127,15 @@ TEST(Tolerance, NumericStringsReadAsNumbers) {
   EXPECT_EQ(p.state.ping.count(), 12);
 }
 
+TEST(Tolerance, GuildIdAsANumberIsTheSameId) {
+  auto jv = fixture("player_not_connected.json");
+  jv.as_object()["guildId"] = 817327181659111454ULL;
+  EXPECT_EQ(json::value_to<lavalink::Player>(jv).guild_id,
+            cadence::Snowflake(817327181659111454ULL));
+  jv.as_object()["guildId"] = -1;
+  EXPECT_EQ(build_error_path<lavalink::Player>(jv), "guildId");
+}
+
 TEST(Tolerance, FractionalStringReadsAsADouble) {
   const auto s = json::value_to<lavalink::Stats>(json::parse(R"({
     "players": "1", "playingPlayers": 0, "uptime": "1000",

@@ -322,6 +322,20 @@ TEST_F(VoiceJoinerSim, NodeRefusalIsTheConnectError) {
   expect_error<lavalink::RestRequestError>(out.error, "Session not found");
 }
 
+TEST_F(VoiceJoinerSim, FailuresNobodyWaitsForGoToOnError) {
+  std::vector<std::string> errors;
+  joiner.emplace(io.get_executor(), bot, *rest, "nosuchsession",
+                 lavalink::VoiceJoinerOptions{
+                     .on_error = [&](Snowflake g, std::exception_ptr e) {
+                       EXPECT_EQ(g, guild);
+                       errors.push_back(what(e));
+                     }});
+  joiner->feed(voice_state(channel_a));
+  joiner->feed(voice_server());
+  ASSERT_TRUE(run_until(io, [&] { return !errors.empty(); }));
+  EXPECT_NE(errors.front().find("Session not found"), std::string::npos) << errors.front();
+}
+
 TEST_F(VoiceJoinerSim, TerminalCancellationAbortsOnlyThatOperation) {
   auto& j = make();
   asio::cancellation_signal signal;
