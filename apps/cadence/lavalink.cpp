@@ -120,8 +120,11 @@ std::optional<std::string> trace_of(const std::exception_ptr& error) {
 // RestOptions names its own field; the user knows it as --node.
 std::string node_message(const std::string& message) {
   constexpr std::string_view field = "lavalink::RestOptions::base_url";
-  if (message.rfind(field, 0) == 0) return "--node" + message.substr(field.size());
-  return message;
+  if (message.rfind(field, 0) != 0) return message;
+  if (message.find("user:password@") != std::string::npos)
+    return "--node: a URL with user:password@ is not accepted; the password comes from "
+           "LAVALINK_PASSWORD or --password-file";
+  return "--node" + message.substr(field.size());
 }
 
 int execute(const Common& common, const std::string& name, const std::function<Call()>& build) {
@@ -301,6 +304,7 @@ std::string update_body(const PlayerFlags& f) {
     if (!f.user_data.empty()) t.user_data = parse_json_argument(f.user_data, "--user-data");
     u.track = std::move(t);
   }
+  if (has_position && f.position < 0) throw UsageError("--position must be 0 or more (ms)");
   if (has_position) u.position = std::chrono::milliseconds(f.position);
   if (has_end_time && f.clear_end_time) {
     throw UsageError("use --end-time or --clear-end-time, not both");
@@ -418,8 +422,7 @@ void register_lavalink(CLI::App& app, Commands& commands) {
     sub->add_flag("--stop", f->stop, "stop playback (track.encoded = null)");
     sub->add_option("--identifier", f->identifier, "identifier to resolve and play");
     sub->add_option("--user-data", f->user_data, "the track's userData (a JSON object)");
-    f->position_opt = sub->add_option("--position", f->position, "position in ms (>= 0)")
-                         ->check(CLI::NonNegativeNumber);
+    f->position_opt = sub->add_option("--position", f->position, "position in ms (>= 0)");
     f->end_time_opt = sub->add_option("--end-time", f->end_time, "end time in ms (> 0)");
     sub->add_flag("--clear-end-time", f->clear_end_time, "send endTime: null");
     f->volume_opt =
