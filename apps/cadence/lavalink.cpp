@@ -342,7 +342,7 @@ void register_lavalink(CLI::App& app, Commands& commands) {
   group->add_option("--node", common->node, "the node's base URL")->capture_default_str();
   group->add_option("--password-file", common->password_file,
                     "file holding the password (default: $LAVALINK_PASSWORD)");
-  group->add_flag("--trace", common->trace, "ask the node for stack traces in its errors");
+  group->add_flag("--trace", common->trace, "ask the node for stack traces in its errors (printed after the error line)");
   group->add_option("--timeout-ms", common->timeout_ms, "limit for the request (default 15000)");
   group->footer(
       "Prints the node's JSON on one line (nothing for 204). Exit codes: 0 success, 1 the "

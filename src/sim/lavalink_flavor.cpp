@@ -7,7 +7,8 @@ namespace json = boost::json;
 std::string_view nodelink_version() noexcept { return "2.3.0"; }
 
 json::object nodelink_info(json::array filters) {
-  // NodeLink runs on Node.js: its "jvm" and "lavaplayer" name the runtime and its voice library.
+  // Only the shape is NodeLink's (version numbers as strings, issue 9); the values, like the
+  // Node.js-flavoured "jvm" and "lavaplayer", are the simulator's own.
   return json::object{
       {"version", json::object{{"semver", nodelink_version()},
                                {"major", "2"},
