@@ -59,10 +59,13 @@ json::value voice_server(json::value endpoint = "us-east1.discord.media:443",
                                          {"endpoint", std::move(endpoint)}}}};
 }
 
-// The simulator on its own thread; a Rest and a joiner on the test thread's io_context.
-class VoiceJoinerSim : public ::testing::Test {
+// The simulator (as Lavalink and as NodeLink) on its own thread; a Rest and a joiner on the test
+// thread's io_context.
+class VoiceJoinerSim : public ::testing::TestWithParam<sim::LavalinkFlavor> {
  protected:
-  VoiceJoinerSim() : server_(sim_io_), thread_([this] { sim_io_.run(); }) {
+  VoiceJoinerSim()
+      : server_(sim_io_, sim::LavalinkServerOptions{.flavor = GetParam()}),
+        thread_([this] { sim_io_.run(); }) {
     rest.emplace(io.get_executor(), lavalink::RestOptions{.base_url = server_.base_url(),
                                                           .password = server_.password()});
     session = server_.create_session();
@@ -114,7 +117,7 @@ class VoiceJoinerSim : public ::testing::Test {
   std::thread thread_;
 };
 
-TEST_F(VoiceJoinerSim, StateThenServerSendsOnePatch) {
+TEST_P(VoiceJoinerSim, StateThenServerSendsOnePatch) {
   auto& j = make();
   Outcome<lavalink::Player> out;
   start(out, channel_a);
@@ -130,7 +133,7 @@ TEST_F(VoiceJoinerSim, StateThenServerSendsOnePatch) {
   EXPECT_EQ(patches(), 1u);
 }
 
-TEST_F(VoiceJoinerSim, ServerThenStateBeforeTheCallSendsOnePatch) {
+TEST_P(VoiceJoinerSim, ServerThenStateBeforeTheCallSendsOnePatch) {
   auto& j = make();
   // The gateway may deliver the pair before the caller gets to wait for it.
   EXPECT_TRUE(j.feed(json::serialize(voice_server())));
@@ -143,7 +146,7 @@ TEST_F(VoiceJoinerSim, ServerThenStateBeforeTheCallSendsOnePatch) {
   EXPECT_EQ(patches(), 1u);
 }
 
-TEST_F(VoiceJoinerSim, ConnectAfterThePatchWasAnsweredFindsTheBotConnected) {
+TEST_P(VoiceJoinerSim, ConnectAfterThePatchWasAnsweredFindsTheBotConnected) {
   auto& j = make();
   j.feed(voice_state(channel_a));
   j.feed(voice_server());
@@ -164,7 +167,7 @@ TEST_F(VoiceJoinerSim, ConnectAfterThePatchWasAnsweredFindsTheBotConnected) {
   EXPECT_EQ(patches(), 1u);
 }
 
-TEST_F(VoiceJoinerSim, NullEndpointIsIgnoredUntilARealOneComes) {
+TEST_P(VoiceJoinerSim, NullEndpointIsIgnoredUntilARealOneComes) {
   auto& j = make(150ms);
   EXPECT_FALSE(j.feed(voice_server(nullptr)));
   EXPECT_TRUE(j.feed(voice_state(channel_a)));
@@ -183,7 +186,7 @@ TEST_F(VoiceJoinerSim, NullEndpointIsIgnoredUntilARealOneComes) {
   EXPECT_EQ(patches(), 1u);
 }
 
-TEST_F(VoiceJoinerSim, PairThatNeverCompletesTimesOutNamingWhatIsMissing) {
+TEST_P(VoiceJoinerSim, PairThatNeverCompletesTimesOutNamingWhatIsMissing) {
   auto& j = make(100ms);
   Outcome<lavalink::Player> nothing;
   start(nothing, channel_a);
@@ -201,7 +204,7 @@ TEST_F(VoiceJoinerSim, PairThatNeverCompletesTimesOutNamingWhatIsMissing) {
   EXPECT_EQ(patches(), 0u);
 }
 
-TEST_F(VoiceJoinerSim, TwoConcurrentJoinsForOneGuildRunOneAfterTheOther) {
+TEST_P(VoiceJoinerSim, TwoConcurrentJoinsForOneGuildRunOneAfterTheOther) {
   // A sender over the Rest that records how many PATCHes were in flight at once.
   int in_flight = 0;
   int most = 0;
@@ -247,7 +250,7 @@ TEST_F(VoiceJoinerSim, TwoConcurrentJoinsForOneGuildRunOneAfterTheOther) {
   EXPECT_EQ(patches(), 2u);
 }
 
-TEST_F(VoiceJoinerSim, TwoJoinsToTheSameChannelShareOnePatch) {
+TEST_P(VoiceJoinerSim, TwoJoinsToTheSameChannelShareOnePatch) {
   auto& j = make();
   Outcome<lavalink::Player> first;
   Outcome<lavalink::Player> second;
@@ -263,7 +266,7 @@ TEST_F(VoiceJoinerSim, TwoJoinsToTheSameChannelShareOnePatch) {
   EXPECT_EQ(patches(), 1u);
 }
 
-TEST_F(VoiceJoinerSim, OtherUsersVoiceStatesAreIgnored) {
+TEST_P(VoiceJoinerSim, OtherUsersVoiceStatesAreIgnored) {
   auto& j = make(100ms);
   EXPECT_FALSE(j.feed(voice_state(channel_a, "theirs", Snowflake{42})));
   EXPECT_FALSE(j.feed(json::parse(R"({"op":0,"t":"MESSAGE_CREATE","d":{}})")));
@@ -274,7 +277,7 @@ TEST_F(VoiceJoinerSim, OtherUsersVoiceStatesAreIgnored) {
   expect_error<cadence::TimeoutError>(out.error, "no VOICE_STATE_UPDATE");
 }
 
-TEST_F(VoiceJoinerSim, ChangesNobodyWaitsForAreFollowed) {
+TEST_P(VoiceJoinerSim, ChangesNobodyWaitsForAreFollowed) {
   auto& j = make();
   Outcome<lavalink::Player> out;
   start(out, channel_a);
@@ -299,7 +302,7 @@ TEST_F(VoiceJoinerSim, ChangesNobodyWaitsForAreFollowed) {
   EXPECT_EQ(now.value.voice.channel_id, channel_b.to_string());
 }
 
-TEST_F(VoiceJoinerSim, WhileAJoinWaitsOtherChannelsAreHeldBack) {
+TEST_P(VoiceJoinerSim, WhileAJoinWaitsOtherChannelsAreHeldBack) {
   auto& j = make(150ms);
   j.feed(voice_server());
   Outcome<lavalink::Player> to_b;
@@ -312,7 +315,7 @@ TEST_F(VoiceJoinerSim, WhileAJoinWaitsOtherChannelsAreHeldBack) {
   ASSERT_TRUE(run_until(io, [&] { return patches() == 1; }));
 }
 
-TEST_F(VoiceJoinerSim, NodeRefusalIsTheConnectError) {
+TEST_P(VoiceJoinerSim, NodeRefusalIsTheConnectError) {
   joiner.emplace(io.get_executor(), bot, *rest, "nosuchsession");
   Outcome<lavalink::Player> out;
   start(out, channel_a);
@@ -322,7 +325,7 @@ TEST_F(VoiceJoinerSim, NodeRefusalIsTheConnectError) {
   expect_error<lavalink::RestRequestError>(out.error, "Session not found");
 }
 
-TEST_F(VoiceJoinerSim, FailuresNobodyWaitsForGoToOnError) {
+TEST_P(VoiceJoinerSim, FailuresNobodyWaitsForGoToOnError) {
   std::vector<std::string> errors;
   joiner.emplace(io.get_executor(), bot, *rest, "nosuchsession",
                  lavalink::VoiceJoinerOptions{
@@ -336,7 +339,7 @@ TEST_F(VoiceJoinerSim, FailuresNobodyWaitsForGoToOnError) {
   EXPECT_NE(errors.front().find("Session not found"), std::string::npos) << errors.front();
 }
 
-TEST_F(VoiceJoinerSim, TerminalCancellationAbortsOnlyThatOperation) {
+TEST_P(VoiceJoinerSim, TerminalCancellationAbortsOnlyThatOperation) {
   auto& j = make();
   asio::cancellation_signal signal;
   Outcome<lavalink::Player> cancelled;
@@ -358,7 +361,7 @@ TEST_F(VoiceJoinerSim, TerminalCancellationAbortsOnlyThatOperation) {
   ASSERT_FALSE(next.error) << what(next.error);
 }
 
-TEST_F(VoiceJoinerSim, DestroyingTheJoinerAbortsWaitingOperations) {
+TEST_P(VoiceJoinerSim, DestroyingTheJoinerAbortsWaitingOperations) {
   make();
   Outcome<lavalink::Player> out;
   start(out, channel_a);
@@ -366,6 +369,11 @@ TEST_F(VoiceJoinerSim, DestroyingTheJoinerAbortsWaitingOperations) {
   wait(out);
   expect_error<boost::system::system_error>(out.error);
 }
+
+INSTANTIATE_TEST_SUITE_P(Flavors, VoiceJoinerSim,
+                         ::testing::Values(sim::LavalinkFlavor::lavalink,
+                                           sim::LavalinkFlavor::nodelink),
+                         [](const auto& info) { return std::string(sim::to_string(info.param)); });
 
 TEST(VoiceJoiner, MalformedVoiceEventsAreTheCallersError) {
   asio::io_context io;
