@@ -1,21 +1,27 @@
 // `cadence lavalink ...`: one Lavalink v4 REST call per run. Output is the JSON the node sent,
 // on one line (whitespace outside strings removed, numbers and key order untouched), nothing
 // for a 204, and plain text for `version`. A failed call prints one line on stderr carrying the
-// node's message and exits 1; bad arguments exit 2. The password comes from LAVALINK_PASSWORD
+// node's message (followed by the node's stack trace with --trace) and exits 1; bad arguments
+// exit 2, naming the option. JSON the user gives is checked before it is sent: a key the typed
+// model would drop is an error, never silently lost. The password comes from LAVALINK_PASSWORD
 // or --password-file, never from an argument.
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <iterator>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "cadence/core/snowflake.hpp"
+#include "cadence/lavalink/error.hpp"
 #include "cadence/lavalink/player_update.hpp"
 #include "cadence/lavalink/rest.hpp"
 #include "cadence/lavalink/rest_path.hpp"
@@ -100,6 +106,27 @@ std::string message_of(const std::exception_ptr& error) {
   }
 }
 
+// The node's stack trace, when it sent one (it does only for --trace, or always for NodeLink).
+std::optional<std::string> trace_of(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const lavalink::RestRequestError& e) {
+    return e.trace();
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+// RestOptions names its own field; the user knows it as --node.
+std::string node_message(const std::string& message) {
+  constexpr std::string_view field = "lavalink::RestOptions::base_url";
+  if (message.rfind(field, 0) != 0) return message;
+  if (message.find("user:password@") != std::string::npos)
+    return "--node: a URL with user:password@ is not accepted; the password comes from "
+           "LAVALINK_PASSWORD or --password-file";
+  return "--node" + message.substr(field.size());
+}
+
 int execute(const Common& common, const std::string& name, const std::function<Call()>& build) {
   Call call;
   lavalink::RestOptions options;
@@ -119,7 +146,8 @@ int execute(const Common& common, const std::string& name, const std::function<C
   try {
     rest.emplace(io.get_executor(), std::move(options));
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "cadence lavalink %s: %s\n", name.c_str(), e.what());
+    std::fprintf(stderr, "cadence lavalink %s: %s\n", name.c_str(),
+                 node_message(e.what()).c_str());
     return 2;
   }
   bool done = false;
@@ -135,6 +163,13 @@ int execute(const Common& common, const std::string& name, const std::function<C
   }
   if (error) {
     std::fprintf(stderr, "cadence lavalink %s: %s\n", name.c_str(), message_of(error).c_str());
+    // Asked for with --trace: the one error line stays first, the trace follows as sent.
+    if (common.trace) {
+      if (const auto trace = trace_of(error)) {
+        std::fwrite(trace->data(), 1, trace->size(), stderr);
+        if (!trace->empty() && trace->back() != '\n') std::fputc('\n', stderr);
+      }
+    }
     return 1;
   }
   if (!response.body.empty()) {
@@ -166,6 +201,54 @@ json::value parse_json_argument(const std::string& text, const char* option) {
   json::value jv = json::parse(text, ec);
   if (ec) throw UsageError(std::string(option) + " is not valid JSON: " + ec.message());
   return jv;
+}
+
+// The user's JSON as a typed model; a wrong shape names the option and the field, not
+// "Lavalink JSON" (the node never saw it).
+template <class T>
+T read_user_json(const json::value& jv, const std::string& option) {
+  try {
+    return json::value_to<T>(jv);
+  } catch (const lavalink::BuildError& e) {
+    throw UsageError(option + ": " + (e.path().empty() ? std::string() : e.path() + ": ") +
+                     e.problem());
+  }
+}
+
+// The first key of `given` (a path such as "timescale.sped") that the typed model lost on the
+// way to `kept`; "" when none. Null values count as absent, which is what they mean.
+std::string first_dropped_key(const json::value& given, const json::value& kept,
+                              const std::string& path) {
+  if (given.is_object() && kept.is_object()) {
+    for (const auto& field : given.get_object()) {
+      if (field.value().is_null()) continue;
+      const std::string key =
+          path.empty() ? std::string(field.key()) : path + "." + std::string(field.key());
+      const json::value* k = kept.get_object().if_contains(field.key());
+      if (!k) return key;
+      if (auto inner = first_dropped_key(field.value(), *k, key); !inner.empty()) return inner;
+    }
+  } else if (given.is_array() && kept.is_array()) {
+    const auto n = std::min(given.get_array().size(), kept.get_array().size());
+    for (std::size_t i = 0; i < n; ++i) {
+      auto inner = first_dropped_key(given.get_array()[i], kept.get_array()[i],
+                                     path + "[" + std::to_string(i) + "]");
+      if (!inner.empty()) return inner;
+    }
+  }
+  return {};
+}
+
+// Sending the model without a key the user wrote would lose it silently; for filters that
+// clears every filter on the node. So an unknown key is an error that names it.
+void refuse_dropped_keys(const json::value& given, const json::value& kept,
+                         const std::string& option) {
+  const auto key = first_dropped_key(given, kept, "");
+  if (key.empty()) return;
+  std::string message = option + ": unknown key \"" + key + "\"";
+  if (option == "--filters" || key.rfind("filters.", 0) == 0)
+    message += "; plugin filters go under \"pluginFilters\"";
+  throw UsageError(message);
 }
 
 struct PlayerFlags {
@@ -201,11 +284,14 @@ std::string update_body(const PlayerFlags& f) {
   if (!f.json_body.empty()) {
     if (any_flag) throw UsageError("use --json or the field options, not both");
     const json::value jv = parse_json_argument(f.json_body, "--json");
+    const auto update = read_user_json<lavalink::PlayerUpdate>(jv, "--json");
+    refuse_dropped_keys(jv, json::value_from(update), "--json");
     try {
-      json::value_to<lavalink::PlayerUpdate>(jv).validate();
+      update.validate();
     } catch (const std::exception& e) {
       throw UsageError(std::string("--json: ") + e.what());
     }
+    // Sent as given: re-serializing would rewrite numbers (0.5 -> 5E-1).
     return json::serialize(jv);
   }
   lavalink::PlayerUpdate u;
@@ -218,6 +304,7 @@ std::string update_body(const PlayerFlags& f) {
     if (!f.user_data.empty()) t.user_data = parse_json_argument(f.user_data, "--user-data");
     u.track = std::move(t);
   }
+  if (has_position && f.position < 0) throw UsageError("--position must be 0 or more (ms)");
   if (has_position) u.position = std::chrono::milliseconds(f.position);
   if (has_end_time && f.clear_end_time) {
     throw UsageError("use --end-time or --clear-end-time, not both");
@@ -226,13 +313,17 @@ std::string update_body(const PlayerFlags& f) {
   if (f.clear_end_time) u.end_time = nullptr;
   if (has_volume) u.volume = f.volume;
   if (!f.paused.empty()) u.paused = parse_bool(f.paused, "--paused");
+  if (!f.filters.empty()) {
+    const json::value given = parse_json_argument(f.filters, "--filters");
+    u.filters = read_user_json<lavalink::Filters>(given, "--filters");
+    refuse_dropped_keys(given, json::value_from(*u.filters), "--filters");
+  }
+  if (!f.voice.empty()) {
+    const json::value given = parse_json_argument(f.voice, "--voice");
+    u.voice = read_user_json<lavalink::VoiceState>(given, "--voice");
+    refuse_dropped_keys(given, json::value_from(*u.voice), "--voice");
+  }
   try {
-    if (!f.filters.empty()) {
-      u.filters = json::value_to<lavalink::Filters>(parse_json_argument(f.filters, "--filters"));
-    }
-    if (!f.voice.empty()) {
-      u.voice = json::value_to<lavalink::VoiceState>(parse_json_argument(f.voice, "--voice"));
-    }
     u.validate();
   } catch (const UsageError&) {
     throw;
@@ -251,15 +342,18 @@ void register_lavalink(CLI::App& app, Commands& commands) {
   group->add_option("--node", common->node, "the node's base URL")->capture_default_str();
   group->add_option("--password-file", common->password_file,
                     "file holding the password (default: $LAVALINK_PASSWORD)");
-  group->add_flag("--trace", common->trace, "ask the node for stack traces in its errors");
+  group->add_flag("--trace", common->trace, "ask the node for stack traces in its errors (printed after the error line)");
   group->add_option("--timeout-ms", common->timeout_ms, "limit for the request (default 15000)");
   group->footer(
       "Prints the node's JSON on one line (nothing for 204). Exit codes: 0 success, 1 the "
       "request failed, 2 usage error.");
 
   // Registers a subcommand whose callback runs `build` (returning the request) through execute.
-  const auto add = [&commands, common](CLI::App* sub, std::function<Call()> build) {
-    const std::string name = sub->get_name();
+  // Its name in messages is the whole path below `lavalink` ("routeplanner status").
+  const auto add = [&commands, common, group](CLI::App* sub, std::function<Call()> build) {
+    std::string name = sub->get_name();
+    for (const CLI::App* p = sub->get_parent(); p != nullptr && p != group; p = p->get_parent())
+      name = p->get_name() + " " + name;
     sub->callback([&commands, common, name, build] {
       commands.run = [common, name, build] { return execute(*common, name, build); };
     });
@@ -279,6 +373,28 @@ void register_lavalink(CLI::App& app, Commands& commands) {
     sub->add_option("ENCODED", *encoded, "base64 track")->required();
     add(sub, [encoded] {
       return Call{.path = "/v4/decodetrack?encodedTrack=" + lavalink::encode_query_value(*encoded)};
+    });
+  }
+  {
+    auto encoded = std::make_shared<std::vector<std::string>>();
+    auto* sub = group->add_subcommand(
+        "decodetracks", "Decode several encoded tracks on the node (one request; a JSON array)");
+    sub->add_option("ENCODED", *encoded, "base64 tracks; - reads them from stdin (whitespace "
+                                         "separated)")
+        ->required();
+    add(sub, [encoded] {
+      json::array tracks;
+      for (const auto& item : *encoded) {
+        if (item != "-") {
+          tracks.emplace_back(item);
+          continue;
+        }
+        for (std::string word; std::cin >> word;) tracks.emplace_back(word);
+      }
+      if (tracks.empty()) throw UsageError("no tracks to decode");
+      return Call{.method = http::Method::post,
+                  .path = "/v4/decodetracks",
+                  .body = json::serialize(tracks)};
     });
   }
   {
@@ -306,12 +422,15 @@ void register_lavalink(CLI::App& app, Commands& commands) {
     sub->add_flag("--stop", f->stop, "stop playback (track.encoded = null)");
     sub->add_option("--identifier", f->identifier, "identifier to resolve and play");
     sub->add_option("--user-data", f->user_data, "the track's userData (a JSON object)");
-    f->position_opt = sub->add_option("--position", f->position, "position in ms");
+    f->position_opt = sub->add_option("--position", f->position, "position in ms (>= 0)");
     f->end_time_opt = sub->add_option("--end-time", f->end_time, "end time in ms (> 0)");
     sub->add_flag("--clear-end-time", f->clear_end_time, "send endTime: null");
-    f->volume_opt = sub->add_option("--volume", f->volume, "volume 0-1000");
+    f->volume_opt =
+        sub->add_option("--volume", f->volume, "volume 0-1000")->check(CLI::Range(0, 1000));
     sub->add_option("--paused", f->paused, "true or false");
-    sub->add_option("--filters", f->filters, "the filters object (JSON); replaces all filters");
+    sub->add_option("--filters", f->filters,
+                    "the filters object (JSON); replaces all filters; an unknown key is an "
+                    "error (plugin filters go under pluginFilters)");
     sub->add_option("--voice", f->voice,
                     R"(voice state JSON: {"token","endpoint","sessionId","channelId"})");
     sub->add_flag("--no-replace", f->no_replace, "keep the playing track (noReplace=true)");

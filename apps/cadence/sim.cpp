@@ -121,6 +121,7 @@ struct LavalinkArgs {
   std::string route_planner = "none";
   std::uint32_t latency_ms = 0;
   bool require_client_name = false;
+  std::string flavor = "lavalink";
 };
 
 int run_lavalink(const LavalinkArgs& args) {
@@ -134,6 +135,7 @@ int run_lavalink(const LavalinkArgs& args) {
       sim::parse_route_planner(args.route_planner).value_or(sim::RoutePlannerClass::none);
   options.latency = std::chrono::milliseconds(args.latency_ms);
   options.require_client_name = args.require_client_name;
+  options.flavor = sim::parse_flavor(args.flavor).value_or(sim::LavalinkFlavor::lavalink);
 
   boost::asio::io_context io;
   sim::LavalinkServer server(io, std::move(options));
@@ -176,6 +178,12 @@ void add_lavalink(CLI::App& sim, Commands& commands) {
       ->capture_default_str();
   lavalink->add_flag("--require-client-name", args->require_client_name,
                      "refuse WebSocket upgrades without Client-Name (as NodeLink does)");
+  lavalink
+      ->add_option("--flavor", args->flavor,
+                   "answer as Lavalink 4.2 or as NodeLink 2.3 (string version numbers, null "
+                   "voice fields, no session PATCH or route planner, Client-Name required)")
+      ->check(CLI::IsMember({"lavalink", "nodelink"}))
+      ->capture_default_str();
   lavalink->footer(
       "The first line on stdout is the bound port. Node URL for clients: http://HOST:PORT. "
       "Control: GET /__sim/stats, /__sim/catalogue; POST /__sim/config, /__sim/faults, "

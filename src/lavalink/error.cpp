@@ -76,7 +76,8 @@ RestStatusError::RestStatusError(int status, std::string_view body)
 BuildError::BuildError(std::string path, std::string_view problem)
     : RestError("unexpected Lavalink JSON at " + (path.empty() ? std::string("(root)") : path) +
                 ": " + std::string(problem)),
-      path_(std::move(path)) {}
+      path_(std::move(path)),
+      problem_(problem) {}
 
 TrackDecodeError::TrackDecodeError(Stage stage, std::size_t offset, std::string_view problem)
     : RestError("cannot decode track at " + std::string(stage_name(stage)) + " " +

@@ -1,5 +1,6 @@
 #include "lavalink/json_io.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -50,6 +51,35 @@ namespace {
 [[noreturn]] void wrong(const json::value& v, const Path& path, const char* expected) {
   path.fail(std::string("expected ") + expected + ", got " + kind_name(v));
 }
+
+// A number a server wrote as a string ("2"): the whole text must be the number, with no sign
+// other than a leading '-' and no spaces, so "2 " or "v2" stay errors.
+[[noreturn]] void not_numeric(std::string_view text, const Path& path, const char* expected) {
+  constexpr std::size_t shown = 40;
+  std::string quoted(text.substr(0, shown));
+  if (text.size() > shown) quoted += "...";
+  path.fail(std::string("expected ") + expected + ", got a string that is not one: \"" + quoted +
+            "\"");
+}
+
+std::int64_t integer_from_text(std::string_view text, const Path& path) {
+  std::int64_t out = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  if (ec == std::errc::result_out_of_range) path.fail("integer is out of range");
+  if (text.empty() || ec != std::errc() || ptr != end) not_numeric(text, path, "an integer");
+  return out;
+}
+
+double double_from_text(std::string_view text, const Path& path) {
+  double out = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  // from_chars reads "inf" and "nan" too; no server means those as a number.
+  if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(out))
+    not_numeric(text, path, "a number");
+  return out;
+}
 }  // namespace
 
 std::string as_string(const json::value& v, const Path& path) {
@@ -77,6 +107,8 @@ std::int64_t as_int64(const json::value& v, const Path& path) {
       if (std::trunc(d) != d || std::abs(d) > 9.0e18) path.fail("expected an integer");
       return static_cast<std::int64_t>(d);
     }
+    case json::kind::string:
+      return integer_from_text(v.get_string(), path);
     default:
       wrong(v, path, "an integer");
   }
@@ -91,6 +123,7 @@ int as_int(const json::value& v, const Path& path) {
 }
 
 double as_double(const json::value& v, const Path& path) {
+  if (v.is_string()) return double_from_text(v.get_string(), path);
   if (!v.is_number()) wrong(v, path, "a number");
   return v.to_number<double>();
 }

@@ -41,7 +41,9 @@ struct Path {
 
 [[nodiscard]] const char* kind_name(const json::value& v) noexcept;
 
-// Scalar conversions of one value at `path`.
+// Scalar conversions of one value at `path`. Liberal in what servers send: the integer and
+// number readers also take a string that is exactly a number ("2", "-1", "0.5"), because
+// NodeLink writes some numbers that way; anything else of the wrong kind is a BuildError.
 std::string as_string(const json::value& v, const Path& path);
 bool as_bool(const json::value& v, const Path& path);
 std::int64_t as_int64(const json::value& v, const Path& path);

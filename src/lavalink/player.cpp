@@ -6,6 +6,18 @@ namespace cadence::lavalink {
 
 namespace detail {
 PlayerState read_player_state(const json::value& v, const Path& path);
+
+namespace {
+// NodeLink answers a PATCH that only sets track.userData with `track: {}`. An object that names
+// no track (neither `encoded` nor `info`, at most userData or pluginInfo) means "no track"; any
+// other incomplete object is still a BuildError.
+bool names_no_track(const json::value& v) {
+  if (!v.is_object()) return false;
+  for (const auto& field : v.get_object())
+    if (field.key() != "userData" && field.key() != "pluginInfo") return false;
+  return true;
+}
+}  // namespace
 }  // namespace detail
 
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Player& p) {
@@ -24,16 +36,25 @@ namespace detail {
 Player read_player(const json::value& jv, const Path& root) {
   const ObjectReader r(jv, root);
   Player p;
-  const std::string guild = r.string("guildId");
-  const auto id = Snowflake::parse(guild);
-  if (!id) root.field("guildId").fail("not a Discord id: \"" + guild + "\"");
-  p.guild_id = *id;
-  if (const json::value* t = r.optional("track")) p.track = read_track(*t, root.field("track"));
+  // Lavalink sends the id as a string; a number (which some servers write) is the same id.
+  const json::value& guild = r.require("guildId");
+  if (guild.is_uint64() || (guild.is_int64() && guild.get_int64() >= 0)) {
+    p.guild_id = Snowflake(guild.to_number<std::uint64_t>());
+  } else {
+    const std::string text = as_string(guild, root.field("guildId"));
+    const auto id = Snowflake::parse(text);
+    if (!id) root.field("guildId").fail("not a Discord id: \"" + text + "\"");
+    p.guild_id = *id;
+  }
+  if (const json::value* t = r.optional("track"); t && !names_no_track(*t))
+    p.track = read_track(*t, root.field("track"));
   p.volume = r.integer("volume");
   p.paused = r.boolean("paused");
   p.state = read_player_state(r.require("state"), root.field("state"));
-  p.voice = read_voice_state(r.require("voice"), root.field("voice"));
-  p.filters = read_filters(r.require("filters"), root.field("filters"));
+  // Servers that leave out (or null) voice or filters mean "none": not connected, no filters.
+  if (const json::value* v = r.optional("voice")) p.voice = read_voice_state(*v, root.field("voice"));
+  if (const json::value* f = r.optional("filters"))
+    p.filters = read_filters(*f, root.field("filters"));
   return p;
 }
 }  // namespace detail

@@ -1,6 +1,7 @@
 #include "cadence/lavalink/player_update.hpp"
 
 #include <stdexcept>
+#include <string>
 
 #include "lavalink/json_io.hpp"
 
@@ -20,6 +21,16 @@ void PlayerUpdate::validate() const {
   }
   if (end_time.has_value() && end_time.value().count() <= 0) {
     throw std::invalid_argument("PlayerUpdate: end_time must be greater than 0 ms");
+  }
+  // Lavalink clamps these and NodeLink answers 400; either way the caller asked for something
+  // that cannot happen, and a clamp would hide the mistake.
+  if (volume && (*volume < 0 || *volume > 1000)) {
+    throw std::invalid_argument("PlayerUpdate: volume must be from 0 to 1000, not " +
+                                std::to_string(*volume));
+  }
+  if (position && position->count() < 0) {
+    throw std::invalid_argument("PlayerUpdate: position must not be negative (" +
+                                std::to_string(position->count()) + " ms)");
   }
   const bool track_set =
       track && (track->encoded.is_set() || track->identifier || track->user_data);

@@ -7,6 +7,7 @@
 #include "cadence/http/headers.hpp"
 #include "cadence/lavalink/error.hpp"
 #include "cadence/lavalink/rest_path.hpp"
+#include "http/origin.hpp"
 #include "lavalink/json_io.hpp"
 #include "lavalink/rest_call.hpp"
 
@@ -29,6 +30,13 @@ RestOptions checked(RestOptions options) {
         "such as http://127.0.0.1:2333");
   }
   while (!base.empty() && base.back() == '/') base.pop_back();
+  // Found here rather than at the first request, so that a caller learns of a port out of range
+  // or a user:password@ part as a bad argument. The URL itself is not quoted: it may hold one.
+  try {
+    (void)http::detail::parse_url(base);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("lavalink::RestOptions::base_url: ") + e.what());
+  }
   // The values are not quoted: the password is a secret.
   if (!http::is_valid_field_value(options.password)) {
     throw std::invalid_argument("lavalink::RestOptions::password holds a line break or NUL");

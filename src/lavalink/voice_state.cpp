@@ -7,8 +7,9 @@ namespace cadence::lavalink {
 namespace detail {
 VoiceState read_voice_state(const json::value& v, const Path& path) {
   const ObjectReader r(v, path);
-  return VoiceState{r.string("token"), r.string("endpoint"), r.string("sessionId"),
-                    r.opt_string("channelId")};
+  // A missing or null field is "not connected", the same as Lavalink's "".
+  const auto text = [&](std::string_view key) { return r.opt_string(key).value_or(""); };
+  return VoiceState{text("token"), text("endpoint"), text("sessionId"), r.opt_string("channelId")};
 }
 }  // namespace detail
 

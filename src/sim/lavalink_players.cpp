@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "sim/lavalink_flavor.hpp"
 #include "sim/lavalink_responses.hpp"
 #include "sim/lavalink_server_impl.hpp"
 
@@ -200,6 +201,10 @@ HttpResponse LavalinkServer::Impl::patch_player(const HttpRequest& request,
     }
     if (u.end_time && u.end_time->is_int64() && u.end_time->get_int64() <= 0)
       throw BadRequest{"End time must be greater than 0"};
+    // Lavalink clamps the volume; NodeLink refuses it.
+    if (options.flavor == LavalinkFlavor::nodelink && u.volume &&
+        (u.volume->get_int64() < 0 || u.volume->get_int64() > 1000))
+      throw BadRequest{"The volume must be between 0 and 1000."};
   } catch (const BadRequest& e) {
     return lavalink_error(request, 400, e.message);
   }
@@ -285,7 +290,11 @@ HttpResponse LavalinkServer::Impl::patch_player(const HttpRequest& request,
       end_track(session, player, "stopped");
     }
   }
-  return detail::json_response(200, player_json(player));
+  auto answer = player_json(player);
+  // NodeLink echoes a track object that named no track (only userData) as an empty object.
+  if (options.flavor == LavalinkFlavor::nodelink && u.track && !new_track)
+    answer["track"] = json::object();
+  return detail::json_response(200, answer);
 }
 
 std::int64_t LavalinkServer::Impl::position(const detail::LavalinkPlayer& player,
@@ -318,6 +327,8 @@ json::object LavalinkServer::Impl::player_state_json(const detail::LavalinkPlaye
 
 json::object LavalinkServer::Impl::player_json(const detail::LavalinkPlayer& player) const {
   json::object voice{{"token", ""}, {"endpoint", ""}, {"sessionId", ""}, {"channelId", nullptr}};
+  if (!player.voice && options.flavor == LavalinkFlavor::nodelink)
+    voice = detail::nodelink_no_voice();
   if (player.voice) {
     voice = {{"token", player.voice->token},
              {"endpoint", player.voice->endpoint},

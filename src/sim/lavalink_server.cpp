@@ -9,6 +9,7 @@
 #include <ctime>
 #include <thread>
 
+#include "sim/lavalink_flavor.hpp"
 #include "sim/lavalink_responses.hpp"
 #include "sim/lavalink_server_impl.hpp"
 
@@ -91,6 +92,16 @@ std::string_view to_string(RoutePlannerClass planner) noexcept {
       break;
   }
   return {};
+}
+
+std::string_view to_string(LavalinkFlavor flavor) noexcept {
+  return flavor == LavalinkFlavor::nodelink ? "nodelink" : "lavalink";
+}
+
+std::optional<LavalinkFlavor> parse_flavor(std::string_view name) noexcept {
+  for (const auto f : {LavalinkFlavor::lavalink, LavalinkFlavor::nodelink})
+    if (to_string(f) == name) return f;
+  return std::nullopt;
 }
 
 std::optional<RoutePlannerClass> parse_route_planner(std::string_view name) noexcept {
@@ -240,16 +251,21 @@ HttpResponse LavalinkServer::Impl::route(const HttpRequest& request, std::string
     return true;
   };
   const auto n = seg.size();
+  const bool nodelink = options.flavor == LavalinkFlavor::nodelink;
 
   if (n == 1 && seg[0] == "version" && is("GET", "/version"))
-    return HttpResponse::text(200, "4.2.2", "text/plain;charset=UTF-8");
+    return HttpResponse::text(200, nodelink ? std::string(detail::nodelink_version()) : "4.2.2",
+                              "text/plain;charset=UTF-8");
   if (n >= 1 && seg[0] == "v4") {
+    if (nodelink && detail::nodelink_lacks(seg, method))
+      return lavalink_error(request, 404, "The requested route was not found.");
     if (n == 2 && seg[1] == "info" && is("GET", "/v4/info")) {
       json::array filters;
       for (const auto f : all_filters)
         if (std::find(options.disabled_filters.begin(), options.disabled_filters.end(), f) ==
             options.disabled_filters.end())
           filters.emplace_back(f);
+      if (nodelink) return json_response(200, detail::nodelink_info(std::move(filters)));
       const json::object info{
           {"version", json::object{{"semver", "4.2.2"},
                                    {"major", 4},

@@ -49,7 +49,9 @@ HttpResponse LavalinkServer::Impl::accept_websocket(const HttpRequest& request) 
   // The handshake interceptor answers 401 for a missing and a wrong password alike.
   if (!authorization || *authorization != options.password) return refuse(HttpResponse::empty(401));
   if (!valid_user_id(request.header("User-Id"))) return refuse(HttpResponse::empty(400));
-  if (options.require_client_name && !request.header("Client-Name"))
+  const bool needs_client_name =
+      options.require_client_name || options.flavor == LavalinkFlavor::nodelink;
+  if (needs_client_name && !request.header("Client-Name"))
     return refuse(HttpResponse::empty(400));
 
   bool resumed = false;

@@ -168,6 +168,117 @@ TEST_F(LavalinkCli, UsageErrorsExit2WithoutARequest) {
   EXPECT_EQ(server_.stats().requests, before);
 }
 
+// --- Found against real servers (issue 9) ------------------------------------------------
+
+class LavalinkCliPlayer : public LavalinkCli {
+ protected:
+  std::string session = server_.create_session();
+  std::string ids = " --session " + session + " --guild 817327181659111454";
+
+  CliRun update(const std::string& flags) { return cadence("update-player" + ids + " " + flags); }
+  json::value filters_now() { return one_json_line(cadence("player" + ids)).at("filters"); }
+
+  static void expect_usage_error(const CliRun& run, const std::string& fragment) {
+    EXPECT_EQ(run.status, 2) << run.err;
+    EXPECT_TRUE(run.out.empty()) << run.out;
+    EXPECT_NE(run.err.find(fragment), std::string::npos) << run.err;
+  }
+};
+
+TEST_F(LavalinkCliPlayer, UnknownFilterKeyIsRefusedAndTheFiltersStay) {
+  one_json_line(update("--filters '{\"timescale\":{\"speed\":1.25}}'"));
+  const auto before = server_.stats().requests;
+  const auto run = update("--filters '{\"echo\":{\"delay\":1}}'");
+  expect_usage_error(run, "--filters: unknown key \"echo\"");
+  EXPECT_NE(run.err.find("pluginFilters"), std::string::npos) << run.err;
+  EXPECT_EQ(server_.stats().requests, before) << "nothing may be sent";
+  EXPECT_EQ(filters_now().at("timescale").at("speed"), 1.25);
+}
+
+TEST_F(LavalinkCliPlayer, MisspelledFilterFieldIsNamedWithItsPath) {
+  expect_usage_error(update("--filters '{\"timescale\":{\"sped\":1.25}}'"),
+                     "unknown key \"timescale.sped\"");
+  expect_usage_error(
+      update("--filters '{\"equalizer\":[{\"band\":1,\"gain\":0.2,\"gian\":0.3}]}'"),
+      "unknown key \"equalizer[0].gian\"");
+}
+
+TEST_F(LavalinkCliPlayer, PluginFiltersPassThrough) {
+  const auto p = one_json_line(
+      update("--filters '{\"pluginFilters\":{\"echo\":{\"delay\":0.5}},\"volume\":0.5}'"));
+  EXPECT_EQ(p.at("filters").at("pluginFilters").at("echo").at("delay"), 0.5);
+  EXPECT_EQ(p.at("filters").at("volume"), 0.5);
+}
+
+TEST_F(LavalinkCliPlayer, UnknownFilterKeyInJsonIsRefusedToo) {
+  expect_usage_error(update("--json '{\"filters\":{\"echo\":{}}}'"),
+                     "--json: unknown key \"filters.echo\"");
+  expect_usage_error(update("--json '{\"volumee\":50}'"), "--json: unknown key \"volumee\"");
+}
+
+TEST_F(LavalinkCliPlayer, OutOfRangeVolumeAndPositionAreUsageErrors) {
+  const auto before = server_.stats().requests;
+  expect_usage_error(update("--volume 5000"), "--volume");
+  expect_usage_error(update("--volume -5"), "--volume");
+  expect_usage_error(update("--position -1"), "--position");
+  expect_usage_error(update("--json '{\"volume\":5000}'"), "volume must be from 0 to 1000");
+  expect_usage_error(update("--json '{\"position\":-1}'"), "position must not be negative");
+  EXPECT_EQ(server_.stats().requests, before);
+  EXPECT_EQ(one_json_line(update("--volume 1000")).at("volume"), 1000);
+}
+
+TEST_F(LavalinkCliPlayer, ErrorsInTheUsersJsonNameTheOption) {
+  const auto voice = update("--voice '{\"token\":5}'");
+  expect_usage_error(voice, "--voice: token: expected a string");
+  EXPECT_EQ(voice.err.find("Lavalink JSON"), std::string::npos) << voice.err;
+  const auto filters = update("--filters '{\"volume\":\"loud\"}'");
+  expect_usage_error(filters, "--filters: volume:");
+  EXPECT_EQ(filters.err.find("Lavalink JSON"), std::string::npos) << filters.err;
+  const auto body = update("--json '{\"paused\":\"yes\"}'");
+  expect_usage_error(body, "--json: paused:");
+  EXPECT_EQ(body.err.find("Lavalink JSON"), std::string::npos) << body.err;
+}
+
+TEST_F(LavalinkCli, BadNodeUrlsAreUsageErrors) {
+  const auto port = cadence("info", "youshallnotpass", "http://127.0.0.1:99999");
+  EXPECT_EQ(port.status, 2) << port.err;
+  EXPECT_NE(port.err.find("--node"), std::string::npos) << port.err;
+  const auto userinfo = cadence("info", "youshallnotpass", "http://admin:hunter2@127.0.0.1:1");
+  EXPECT_EQ(userinfo.status, 2) << userinfo.err;
+  EXPECT_EQ(userinfo.err.find("hunter2"), std::string::npos) << userinfo.err;
+}
+
+TEST_F(LavalinkCli, RoutePlannerErrorsKeepTheirFullName) {
+  expect_one_error_line(cadence("routeplanner free-all"),
+                        "cadence lavalink routeplanner free-all: ");
+}
+
+TEST_F(LavalinkCli, TraceFollowsTheErrorLine) {
+  const auto run = cadence("--trace players --session nosuchsession");
+  EXPECT_EQ(run.status, 1);
+  const auto lines = cadence::test::split_lines(run.err);
+  ASSERT_GE(lines.size(), 2u) << run.err;
+  EXPECT_NE(lines[0].find("Session not found"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("\tat "), std::string::npos) << "the stack trace: " << run.err;
+  // Without --trace the error stays one line.
+  expect_one_error_line(cadence("players --session nosuchsession"), "Session not found");
+}
+
+TEST_F(LavalinkCli, DecodeTracksTakesSeveral) {
+  const std::string a = track();
+  const std::string b = server_.catalogue_track("short").value_or("");
+  const auto many =
+      one_json_line(cadence("decodetracks " + shell_quote(a) + " " + shell_quote(b)));
+  ASSERT_EQ(many.as_array().size(), 2u);
+  EXPECT_EQ(many.at(0).at("encoded").as_string(), a);
+  EXPECT_EQ(many.at(1).at("encoded").as_string(), b);
+  const auto piped = ::cadence::test::run_cadence(
+      "lavalink --node " + server_.base_url() + " decodetracks -", a + "\n" + b + "\n",
+      "LAVALINK_PASSWORD=youshallnotpass");
+  EXPECT_EQ(one_json_line(piped).as_array().size(), 2u);
+  EXPECT_EQ(cadence("decodetracks").status, 2);
+}
+
 TEST_F(LavalinkCli, NodeThatIsDownExits1) {
   const auto run = cadence("info", "youshallnotpass", "http://127.0.0.1:1");
   expect_one_error_line(run, "127.0.0.1");

@@ -108,6 +108,27 @@ TEST(PlayerUpdate, ValidateRejectsZeroEndTime) {
   EXPECT_THROW(u.validate(), std::invalid_argument);
 }
 
+TEST(PlayerUpdate, ValidateRejectsVolumeOutsideTheRange) {
+  for (const int volume : {-5, -1, 1001, 5000}) {
+    PlayerUpdate u;
+    u.volume = volume;
+    EXPECT_THROW(u.validate(), std::invalid_argument) << volume;
+  }
+  for (const int volume : {0, 100, 1000}) {
+    PlayerUpdate u;
+    u.volume = volume;
+    EXPECT_NO_THROW(u.validate()) << volume;
+  }
+}
+
+TEST(PlayerUpdate, ValidateRejectsNegativePosition) {
+  PlayerUpdate u;
+  u.position = milliseconds(-1);
+  EXPECT_THROW(u.validate(), std::invalid_argument);
+  u.position = milliseconds(0);
+  EXPECT_NO_THROW(u.validate());
+}
+
 TEST(PlayerUpdate, ValidateAcceptsNullEndTime) {
   PlayerUpdate u;
   u.end_time = nullptr;

@@ -107,6 +107,58 @@ TEST(LavalinkRestSim, Stats) {
   EXPECT_FALSE(out.value.frame_stats);
 }
 
+// --- A NodeLink-flavoured node (issue 9: the typed calls must read its answers) -----------
+
+TEST(LavalinkRestSimNodeLink, InfoWithStringVersionNumbers) {
+  SimRest s({}, {.flavor = sim::LavalinkFlavor::nodelink});
+  auto out = s.call<lavalink::Info>([&](auto h) { s.rest->info(h); });
+  ASSERT_FALSE(out.error) << what(out.error);
+  EXPECT_EQ(out.value.version.major, 2);
+  EXPECT_EQ(out.value.version.minor, 3);
+}
+
+TEST(LavalinkRestSimNodeLink, PlayersWithoutVoiceAndAfterAUserDataPatch) {
+  SimRest s({}, {.flavor = sim::LavalinkFlavor::nodelink});
+  const std::string session = s->create_session();
+  lavalink::PlayerUpdate play;
+  play.track = lavalink::PlayerUpdate::TrackUpdate{.encoded = s.track()};
+  auto created =
+      s.call<lavalink::Player>([&](auto h) { s.rest->update_player(session, guild, play, h); });
+  ASSERT_FALSE(created.error) << what(created.error);
+  EXPECT_FALSE(created.value.voice.connected());
+  EXPECT_TRUE(created.value.track);
+
+  lavalink::PlayerUpdate tag;
+  tag.track = lavalink::PlayerUpdate::TrackUpdate{.user_data = json::parse(R"({"by":"1"})")};
+  auto tagged =
+      s.call<lavalink::Player>([&](auto h) { s.rest->update_player(session, guild, tag, h); });
+  ASSERT_FALSE(tagged.error) << what(tagged.error);
+  EXPECT_FALSE(tagged.value.track) << "NodeLink answers track: {}";
+
+  auto one = s.call<lavalink::Player>([&](auto h) { s.rest->get_player(session, guild, h); });
+  ASSERT_FALSE(one.error) << what(one.error);
+  ASSERT_TRUE(one.value.track);
+  EXPECT_EQ(one.value.track->user_data.at("by"), "1");
+  auto all =
+      s.call<std::vector<lavalink::Player>>([&](auto h) { s.rest->get_players(session, h); });
+  ASSERT_FALSE(all.error) << what(all.error);
+  EXPECT_EQ(all.value.size(), 1u);
+}
+
+TEST(LavalinkRestSimNodeLink, MissingRoutesAre404RequestErrors) {
+  SimRest s({}, {.flavor = sim::LavalinkFlavor::nodelink});
+  const std::string session = s->create_session();
+  auto resuming = s.call<lavalink::SessionState>([&](auto h) {
+    s.rest->update_session(session, lavalink::SessionUpdate{.resuming = true}, h);
+  });
+  const auto* e = expect_error<lavalink::RestRequestError>(resuming.error);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->status(), 404);
+  auto planner = s.call<std::optional<lavalink::RoutePlannerStatus>>(
+      [&](auto h) { s.rest->routeplanner_status(h); });
+  expect_error<lavalink::RestRequestError>(planner.error);
+}
+
 // --- Tracks ---------------------------------------------------------------------------
 
 TEST(LavalinkRestSim, LoadTracksEveryLoadType) {

@@ -356,7 +356,8 @@ TEST(LavalinkRest, BaseUrlMayHaveAPathPrefixAndTrailingSlash) {
 
 TEST(LavalinkRest, ConstructorRefusesABadBaseUrlOrPassword) {
   boost::asio::io_context io;
-  for (const char* url : {"127.0.0.1:2333", "ftp://x", "http://", "http:///x"}) {
+  for (const char* url : {"127.0.0.1:2333", "ftp://x", "http://", "http:///x",
+                          "http://127.0.0.1:99999", "http://127.0.0.1:0"}) {
     EXPECT_THROW(lavalink::Rest(io.get_executor(), lavalink::RestOptions{.base_url = url}),
                  std::invalid_argument)
         << url;
@@ -366,6 +367,18 @@ TEST(LavalinkRest, ConstructorRefusesABadBaseUrlOrPassword) {
     FAIL() << "no error";
   } catch (const std::invalid_argument& e) {
     EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos);
+  }
+}
+
+TEST(LavalinkRest, ConstructorRefusesUserInfoWithoutQuotingIt) {
+  boost::asio::io_context io;
+  try {
+    lavalink::Rest rest(io.get_executor(),
+                        lavalink::RestOptions{.base_url = "http://admin:hunter2@127.0.0.1:2333"});
+    FAIL() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("base_url"), std::string::npos) << e.what();
   }
 }
 

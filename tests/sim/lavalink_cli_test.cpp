@@ -48,6 +48,30 @@ TEST(SimLavalinkCli, PrintsItsPortServesAndStopsOnSigint) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
+TEST(SimLavalinkCli, FlavorNodeLinkAnswersInItsShapes) {
+  if (!have_cadence_binary()) GTEST_SKIP() << binary << " is not built (target cadence_app)";
+  ChildProcess child({"sim", "lavalink", "--port", "0", "--flavor", "nodelink"});
+  ASSERT_TRUE(child.started());
+  const auto line = child.read_line();
+  ASSERT_FALSE(line.empty()) << "no port printed";
+  test::LavalinkClient client(static_cast<std::uint16_t>(std::stoi(line)));
+  EXPECT_EQ(client.get("/v4/info").json().at("version").at("major"), "2");
+  EXPECT_EQ(client.get("/v4/routeplanner/status").status, 404u);
+  const int status = child.finish(SIGINT);
+  ASSERT_NE(status, -1) << "did not exit after SIGINT";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(SimLavalinkCli, RejectsAnUnknownFlavor) {
+  if (!have_cadence_binary()) GTEST_SKIP() << binary << " is not built (target cadence_app)";
+  ChildProcess child({"sim", "lavalink", "--flavor", "jvm"});
+  ASSERT_TRUE(child.started());
+  const int status = child.finish(0);
+  ASSERT_NE(status, -1);
+  EXPECT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+}
+
 TEST(SimLavalinkCli, RejectsAnUnknownRoutePlanner) {
   if (!have_cadence_binary()) GTEST_SKIP() << binary << " is not built (target cadence_app)";
   ChildProcess child({"sim", "lavalink", "--route-planner", "Magic"});

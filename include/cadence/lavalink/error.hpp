@@ -78,9 +78,13 @@ class BuildError : public RestError {
  public:
   BuildError(std::string path, std::string_view problem);
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  /// What was wrong there, without the path ("expected a string, got a number"), for callers
+  /// that report the problem in their own terms (the JSON was the user's, not a server's).
+  [[nodiscard]] const std::string& problem() const noexcept { return problem_; }
 
  private:
   std::string path_;
+  std::string problem_;
 };
 
 /// No node had a session to send the request to.

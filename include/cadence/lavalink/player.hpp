@@ -16,13 +16,13 @@ namespace cadence::lavalink {
 
 struct Player {
   Snowflake guild_id;
-  /// The playing track; std::nullopt when nothing plays.
+  /// The playing track; std::nullopt when nothing plays (null, or an object naming no track).
   std::optional<Track> track;
   /// 0-1000 percent.
   int volume = 100;
   bool paused = false;
   PlayerState state;
-  /// token, endpoint and sessionId are "" when there is no voice connection.
+  /// token, endpoint and sessionId are "" when there is no voice connection (voice.connected()).
   VoiceState voice;
   Filters filters;
   friend bool operator==(const Player&, const Player&) = default;

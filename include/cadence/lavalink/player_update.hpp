@@ -45,16 +45,17 @@ struct PlayerUpdate {
   /// Where the track ends; must be > 0. Lavalink does not clear an existing end marker on
   /// null, despite its docs (replace the track to drop one).
   Patch<std::chrono::milliseconds> end_time;
-  /// 0-1000; the server clamps.
+  /// 0-1000 (Lavalink clamps other values, NodeLink refuses them; validate() rejects them).
   std::optional<int> volume;
   std::optional<bool> paused;
   /// Replaces every filter.
   std::optional<Filters> filters;
   std::optional<VoiceState> voice;
 
-  /// Throws std::invalid_argument for an update the server would refuse with 400: both
+  /// Throws std::invalid_argument for an update a server would refuse with 400: both
   /// track.encoded and track.identifier set, `track` together with a deprecated top-level
-  /// encoded_track or identifier (or those two together), an endTime <= 0, or nothing set.
+  /// encoded_track or identifier (or those two together), an endTime <= 0, a volume outside
+  /// 0-1000 (NodeLink's 400; Lavalink clamps), a negative position, or nothing set.
   void validate() const;
 
   friend bool operator==(const PlayerUpdate&, const PlayerUpdate&) = default;

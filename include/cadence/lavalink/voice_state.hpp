@@ -9,12 +9,20 @@
 
 namespace cadence::lavalink {
 
+/// Empty `token`, `endpoint` and `session_id` mean "no voice connection". Lavalink sends "" for
+/// them then; NodeLink sends null or leaves them out, and both read as "" here. Writing always
+/// sends all four keys (the server requires them in PATCH).
 struct VoiceState {
   std::string token;
   std::string endpoint;
   std::string session_id;
   /// Required by Lavalink 4.2+ in PATCH (Discord's DAVE); older servers omit it.
   std::optional<std::string> channel_id;
+
+  /// True when the server reports a voice connection (token, endpoint and session id all set).
+  [[nodiscard]] bool connected() const noexcept {
+    return !token.empty() && !endpoint.empty() && !session_id.empty();
+  }
   friend bool operator==(const VoiceState&, const VoiceState&) = default;
 };
 

@@ -42,6 +42,13 @@
 //   POST /__sim/sessions/{id}/send     sends the request body as a text frame
 //   POST /__sim/routeplanner/fail      {"address": "..."} marks an address as failing
 //
+// Flavor: `LavalinkFlavor::nodelink` (`cadence sim lavalink --flavor nodelink`) answers where
+// NodeLink 2.3 differs from Lavalink: /v4/info with version numbers as strings, a player without
+// voice as {"token": null, "endpoint": null, "sessionId": null}, `track: {}` in the answer to a
+// PATCH whose track sets only userData, 400 for a volume outside 0-1000 (Lavalink clamps), 404
+// for the session PATCH and the route planner routes (NodeLink has neither), and WebSocket
+// upgrades without Client-Name refused with 400.
+//
 // Example (a test):
 //   boost::asio::io_context io;
 //   cadence::sim::LavalinkServer lavalink(io, {.stats_interval = std::chrono::milliseconds(50)});
@@ -75,6 +82,13 @@ enum class RoutePlannerClass { none, rotating, nano, rotating_nano, balancing };
 [[nodiscard]] std::string_view to_string(RoutePlannerClass planner) noexcept;
 [[nodiscard]] std::optional<RoutePlannerClass> parse_route_planner(std::string_view name) noexcept;
 
+/// The server the simulator imitates (see "Flavor" above).
+enum class LavalinkFlavor { lavalink, nodelink };
+
+/// "lavalink", "nodelink"; and back (nullopt when unknown).
+[[nodiscard]] std::string_view to_string(LavalinkFlavor flavor) noexcept;
+[[nodiscard]] std::optional<LavalinkFlavor> parse_flavor(std::string_view name) noexcept;
+
 struct LavalinkServerOptions {
   std::string address = "127.0.0.1";
   /// 0 picks a free port; LavalinkServer::port() tells which.
@@ -92,6 +106,8 @@ struct LavalinkServerOptions {
   bool require_client_name = false;
   /// Added to every REST answer.
   std::chrono::milliseconds latency{0};
+  /// Which server's answers to imitate; nodelink implies require_client_name.
+  LavalinkFlavor flavor = LavalinkFlavor::lavalink;
 };
 
 /// Misbehaviour for the next `count` REST requests (whose path contains `path` and whose method
