@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cadence/lavalink/base64.hpp"
+#include "lavalink/base64_paths.hpp"
 #include "cadence/lavalink/load_result.hpp"
 #include "cadence/lavalink/track_codec.hpp"
 

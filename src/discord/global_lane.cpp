@@ -1,4 +1,4 @@
-#include "cadence/discord/global_lane.hpp"
+#include "discord/global_lane.hpp"
 
 #include <algorithm>
 #include <stdexcept>

@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "cadence/discord/global_lane.hpp"
+#include "discord/global_lane.hpp"
 #include "cadence/discord/rate_limiter.hpp"
 #include "discord/account_guard.hpp"
 #include "discord/bucket.hpp"

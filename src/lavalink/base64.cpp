@@ -1,5 +1,7 @@
 #include "cadence/lavalink/base64.hpp"
 
+#include "lavalink/base64_paths.hpp"
+
 #include <array>
 #include <cstring>
 

@@ -1,5 +1,7 @@
 #include "cadence/discord/route.hpp"
 
+#include "cadence/discord/rate_limiter.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
@@ -152,10 +154,22 @@ TEST(Route, OrdinaryWebhookIsNotInteraction) {
       Route::parse(Method::post, "/webhooks/9/" + std::string(kWebhookToken)).is_interaction());
 }
 
-TEST(Route, InteractionOverride) {
-  auto r = Route::parse(Method::post, "/webhooks/9/" + std::string(kWebhookToken));
-  r.set_interaction(true);
-  EXPECT_TRUE(r.is_interaction());
+TEST(Route, InteractionOverrideTakesTheRouteOffTheGlobalLane) {
+  // An ordinary-looking webhook route that the caller knows is an interaction's: with the
+  // override it passes a full global lane, without it it waits there.
+  const auto plain = Route::parse(Method::post, "/webhooks/9/" + std::string(kWebhookToken));
+  ASSERT_FALSE(plain.is_interaction());
+  auto overridden = plain;
+  overridden.set_interaction(true);
+  EXPECT_NE(overridden.key(), std::string()) << "still keyed";
+
+  RateLimiterOptions options;
+  options.global_limit = 1;
+  RateLimiter limiter(std::make_shared<ManualClock>(), options);
+  auto held = limiter.acquire(Route::parse(Method::get, "/channels/1"));
+  ASSERT_TRUE(held.granted());
+  EXPECT_TRUE(limiter.acquire(plain).queued());
+  EXPECT_TRUE(limiter.acquire(overridden).granted());
 }
 
 TEST(Route, ReactionRoutesShareABucketPerChannel) {
@@ -372,9 +386,12 @@ TEST(Route, ErrorMessageDoesNotLeakWebhookToken) {
 }
 
 TEST(Route, QueryIsNeverPartOfTheKey) {
-  // The query is passed separately, so two requests that differ only in it share a key.
-  EXPECT_EQ(Route::parse(Method::get, "/channels/1/messages").key(),
-            Route::parse(Method::get, "/channels/1/messages").key());
+  // A query cannot get into a route at all (it is passed separately, in RequestParams::query,
+  // which Rest appends after the route is keyed), so two requests that differ only in their
+  // query always share a key.
+  EXPECT_THROW((void)Route::parse(Method::get, "/channels/1/messages?limit=5"),
+               std::invalid_argument);
+  EXPECT_THROW((void)Route::parse(Method::get, "/channels/1/messages#x"), std::invalid_argument);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "lavalink/base64_paths.hpp"
+
 namespace base64 = cadence::lavalink::base64;
 
 namespace {

@@ -17,6 +17,7 @@ namespace cadence::discord {
 
 namespace detail {
 class LimiterCore;
+class AsyncLimiterState;
 struct RouteEntry;
 }  // namespace detail
 

@@ -195,12 +195,13 @@ class RateLimiter {
   [[nodiscard]] const RateLimiterOptions& options() const noexcept;
   [[nodiscard]] const std::shared_ptr<InvalidRequestBreaker>& breaker() const noexcept;
 
+ private:
+  friend class detail::AsyncLimiterState;
   /// For AsyncRateLimiter: how permit completions reach the limiter (posted to its strand), and
   /// a callback after every state change made through a permit.
   void set_dispatch(std::function<void(std::function<void()>)> defer,
                     std::function<void()> on_change);
 
- private:
   std::shared_ptr<detail::LimiterCore> core_;
 };
 

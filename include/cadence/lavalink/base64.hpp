@@ -41,11 +41,4 @@ void encode(std::span<const std::uint8_t> bytes, char* out) noexcept;
 [[nodiscard]] std::string encode(std::span<const std::uint8_t> bytes);
 [[nodiscard]] std::string encode(std::span<const std::byte> bytes);
 
-namespace detail {
-/// The scalar decoder alone, for tests that compare it with the dispatched one.
-[[nodiscard]] DecodeResult decode_scalar(std::string_view text, std::uint8_t* out) noexcept;
-/// Whether decode() uses a vector path on this CPU.
-[[nodiscard]] bool vector_path_available() noexcept;
-}  // namespace detail
-
 }  // namespace cadence::lavalink::base64
