@@ -241,6 +241,7 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
       timeout = std::min(timeout, ceil_ms(*deadline_ - now));
     }
     http::Request request = request_;
+    add_send_headers(state_->options, sends_token_, request);
     request.timeout = timeout;
     // The report reaches the strand after the write; `attempt` keeps a late one from a previous
     // send off the permit of the next.

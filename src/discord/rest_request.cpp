@@ -161,7 +161,8 @@ PreparedRequest prepare_request(const RestOptions& options, const Route& route,
     separator = '&';
   }
 
-  req.headers.set("User-Agent", options.user_agent);
+  // User-Agent and the token's Authorization are added at each send (add_send_headers): they
+  // are the same for every request, and a queued request should not hold its own copies.
   if (params.basic_auth) {
     req.headers.set("Authorization", "Basic " + base64(params.basic_auth->client_id + ":" +
                                                        params.basic_auth->client_secret));
@@ -173,8 +174,6 @@ PreparedRequest prepare_request(const RestOptions& options, const Route& route,
     if (has_bad_byte(options.token)) {
       throw std::invalid_argument("the token holds CR, LF or NUL; check where it was read from");
     }
-    const char* prefix = options.token_type == TokenType::bot ? "Bot " : "Bearer ";
-    req.headers.set("Authorization", prefix + options.token);
     out.sends_token = true;
   }
   if (params.reason) req.headers.set("X-Audit-Log-Reason", encode_audit_log_reason(*params.reason));
@@ -236,6 +235,14 @@ PreparedRequest prepare_request(const RestOptions& options, const Route& route,
   out.resend_safe = http::is_resend_safe(req.method) || nonce_idempotent;
   if (nonce_idempotent) req.idempotent = true;
   return out;
+}
+
+void add_send_headers(const RestOptions& options, bool sends_token, http::Request& request) {
+  request.headers.set("User-Agent", options.user_agent);
+  if (sends_token) {
+    const char* prefix = options.token_type == TokenType::bot ? "Bot " : "Bearer ";
+    request.headers.set("Authorization", prefix + options.token);
+  }
 }
 
 }  // namespace cadence::discord::detail

@@ -26,12 +26,16 @@ struct PreparedRequest {
 /// The top-level field names of the JSON body (or payload_json), for Route::set_body_fields.
 [[nodiscard]] std::vector<std::string> body_fields(const RequestParams& params);
 
-/// Builds the request. `nonce` is called for a message creation without a nonce. Throws
-/// std::invalid_argument for conflicting or malformed parameters; messages never hold the
-/// token, header values or file contents.
+/// Builds the request, without the headers add_send_headers() adds. `nonce` is called for a message
+/// creation without a nonce. Throws std::invalid_argument for conflicting or malformed parameters;
+/// messages never hold the token, header values or file contents.
 [[nodiscard]] PreparedRequest prepare_request(const RestOptions& options, const Route& route,
                                               RequestParams& params,
                                               const std::function<std::string()>& nonce);
+
+/// Adds what every send carries and a queued request need not hold: User-Agent and, when
+/// `sends_token`, the token's Authorization (prepare_request validated the token already).
+void add_send_headers(const RestOptions& options, bool sends_token, http::Request& request);
 
 /// Percent-encodes every byte outside RFC 3986's unreserved set (for query and form fields).
 [[nodiscard]] std::string url_encode(std::string_view text);

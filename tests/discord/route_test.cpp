@@ -159,7 +159,9 @@ TEST(Route, InteractionOverrideTakesTheRouteOffTheGlobalLane) {
   // override it passes a full global lane, without it it waits there.
   const auto plain = Route::parse(Method::post, "/webhooks/9/" + std::string(kWebhookToken));
   ASSERT_FALSE(plain.is_interaction());
-  auto overridden = plain;
+  // Another webhook, so that the two do not share a bucket.
+  auto overridden = Route::parse(Method::post, "/webhooks/10/" + std::string(kWebhookToken));
+  ASSERT_FALSE(overridden.is_interaction());
   overridden.set_interaction(true);
   EXPECT_NE(overridden.key(), std::string()) << "still keyed";
 
