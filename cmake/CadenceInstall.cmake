@@ -26,7 +26,7 @@ install(FILES ${PROJECT_BINARY_DIR}/cadence-config.cmake
 
 # Only layers that are real archives appear on the link line, most dependent first.
 set(CADENCE_PC_LIBS "")
-foreach(layer discord lavalink sim http core)
+foreach(layer proxy discord lavalink sim http core)
   get_target_property(type cadence_${layer} TYPE)
   if(type STREQUAL "STATIC_LIBRARY")
     string(APPEND CADENCE_PC_LIBS " -lcadence_${layer}")
