@@ -87,7 +87,8 @@ int run_proxy(const ProxyArgs& args) {
           std::fprintf(stderr, "cadence proxy: second signal, exiting now\n");
           std::_Exit(128 + signal);
         }
-        std::fprintf(stderr, "cadence proxy: draining (at most %.0f s); a second signal exits now\n",
+        std::fprintf(stderr,
+                     "cadence proxy: draining (at most %.0f s); a second signal exits now\n",
                      args.drain_s);
         server.shutdown([&] {
           drain_timer.cancel();

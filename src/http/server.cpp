@@ -33,19 +33,18 @@ void ServerState::start() {
 }
 
 void ServerState::accept() {
-  acceptor_.async_accept(
-      asio::make_strand(executor),
-      [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
-        if (ec == asio::error::operation_aborted || self->shutting_down() ||
-            !self->acceptor_.is_open())
-          return;
-        if (!ec) {
-          ++self->accepted;
-          std::make_shared<ServerSession>(self, std::move(socket))->start();
-        }
-        // Errors such as EMFILE pass for a listening socket; keep accepting.
-        self->accept();
-      });
+  acceptor_.async_accept(asio::make_strand(executor), [self = shared_from_this()](
+                                                          boost::system::error_code ec,
+                                                          tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || self->shutting_down() || !self->acceptor_.is_open())
+      return;
+    if (!ec) {
+      ++self->accepted;
+      std::make_shared<ServerSession>(self, std::move(socket))->start();
+    }
+    // Errors such as EMFILE pass for a listening socket; keep accepting.
+    self->accept();
+  });
 }
 
 void ServerState::close_acceptor() {
@@ -154,8 +153,7 @@ void Responder::send(Response response) {
   session->deliver(sequence_, std::move(response));
 }
 
-Server::Server(const boost::asio::any_io_executor& executor, ServerOptions options,
-               Handler handler)
+Server::Server(const boost::asio::any_io_executor& executor, ServerOptions options, Handler handler)
     : state_(
           std::make_shared<detail::ServerState>(executor, std::move(options), std::move(handler))) {
   state_->start();

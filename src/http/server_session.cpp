@@ -1,5 +1,6 @@
 #include "http/server_session.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -9,7 +10,6 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-#include <array>
 #include <chrono>
 
 namespace cadence::http::detail {
@@ -27,9 +27,9 @@ bool bodiless(unsigned status) { return status < 200 || status == 204 || status 
 
 /// Fields that describe one connection, not the message; the server writes its own.
 bool is_hop_by_hop(std::string_view name) {
-  for (const std::string_view hop : {"Connection", "Keep-Alive", "Transfer-Encoding",
-                                     "Content-Length", "TE", "Trailer", "Upgrade",
-                                     "Proxy-Connection"}) {
+  for (const std::string_view hop :
+       {"Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "TE", "Trailer",
+        "Upgrade", "Proxy-Connection"}) {
     if (iequals(name, hop)) return true;
   }
   return false;

@@ -69,8 +69,7 @@ http::Response rate_limited(const discord::RateLimitedError& error,
     const double reset_after =
         bucket.reset_after ? std::chrono::duration<double>(*bucket.reset_after).count() : 0.0;
     const double reset =
-        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-            .count() +
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count() +
         reset_after;
     response.headers.set("X-RateLimit-Reset", seconds(reset));
     response.headers.set("X-RateLimit-Reset-After", seconds(reset_after));

@@ -96,12 +96,11 @@ class ProxyState : public std::enable_shared_from_this<ProxyState> {
       metrics->count_answer("-", "invalid", status);
       return json_error(status, why, reason);
     };
-    server_.emplace(executor_, std::move(server_options),
-                    [weak = weak_from_this()](http::ServerRequest request,
-                                              http::Responder responder) {
-                      if (auto self = weak.lock())
-                        self->handle(std::move(request), std::move(responder));
-                    });
+    server_.emplace(
+        executor_, std::move(server_options),
+        [weak = weak_from_this()](http::ServerRequest request, http::Responder responder) {
+          if (auto self = weak.lock()) self->handle(std::move(request), std::move(responder));
+        });
     schedule_sweep();
   }
 
@@ -257,12 +256,13 @@ class ProxyState : public std::enable_shared_from_this<ProxyState> {
       params.headers.set("Authorization", credential.other_authorization);
     }
     for (const std::string_view name : {"User-Agent", "X-Audit-Log-Reason"}) {
-      if (const auto value = request.headers.get(name)) params.headers.set(name, std::string(*value));
+      if (const auto value = request.headers.get(name))
+        params.headers.set(name, std::string(*value));
     }
     const auto content_type = request.headers.get("Content-Type");
     if (!request.body.empty() || content_type) {
-      params.raw_body = discord::RawBody{std::string(content_type.value_or("")),
-                                         std::move(request.body)};
+      params.raw_body =
+          discord::RawBody{std::string(content_type.value_or("")), std::move(request.body)};
     }
     params.raw_query = std::move(target.query);
     params.api_version = target.api_version;
@@ -274,9 +274,9 @@ class ProxyState : public std::enable_shared_from_this<ProxyState> {
       metrics->add_in_flight(1);
     };
 
-    auto pending = std::make_shared<Pending>(Pending{std::move(responder), std::move(lease),
-                                                     method, target.route, std::move(label),
-                                                     std::move(written)});
+    auto pending =
+        std::make_shared<Pending>(Pending{std::move(responder), std::move(lease), method,
+                                          target.route, std::move(label), std::move(written)});
     metrics_->add_held(1);
     pending->lease.rest().request_raw(
         method, std::move(target.route), std::move(params),
@@ -298,12 +298,11 @@ class ProxyState : public std::enable_shared_from_this<ProxyState> {
       metrics_->count_refusal(refusal_reason(e.scope()));
       // The bucket's state fills in the X-RateLimit-* headers a client expects on a 429.
       auto copy = e;
-      pending->lease.rest().bucket(
-          pending->method, pending->route,
-          [self = shared_from_this(), pending, copy](std::exception_ptr,
-                                                     discord::BucketSnapshot bucket) {
-            self->complete(pending, rate_limited(copy, bucket));
-          });
+      pending->lease.rest().bucket(pending->method, pending->route,
+                                   [self = shared_from_this(), pending, copy](
+                                       std::exception_ptr, discord::BucketSnapshot bucket) {
+                                     self->complete(pending, rate_limited(copy, bucket));
+                                   });
       return;
     } catch (...) {
     }
@@ -321,9 +320,8 @@ class ProxyState : public std::enable_shared_from_this<ProxyState> {
   }
 
   void schedule_sweep() {
-    const auto every = std::clamp<std::chrono::milliseconds>(options_.token_idle / 2,
-                                                             std::chrono::seconds(1),
-                                                             std::chrono::minutes(1));
+    const auto every = std::clamp<std::chrono::milliseconds>(
+        options_.token_idle / 2, std::chrono::seconds(1), std::chrono::minutes(1));
     timer_.expires_after(every);
     timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
       auto self = weak.lock();

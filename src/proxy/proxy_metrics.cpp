@@ -26,15 +26,13 @@ std::string escape(std::string_view value) {
   return out;
 }
 
-void header(std::string& out, std::string_view name, std::string_view type,
-            std::string_view help) {
+void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
   fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, type);
 }
 
 }  // namespace
 
-void ProxyMetrics::count_answer(std::string_view method, std::string_view route,
-                                unsigned status) {
+void ProxyMetrics::count_answer(std::string_view method, std::string_view route, unsigned status) {
   std::lock_guard lock(mutex_);
   ++answers_[{std::string(method), std::string(route), status}];
 }

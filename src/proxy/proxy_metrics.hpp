@@ -54,8 +54,8 @@ class ProxyMetrics {
   [[nodiscard]] std::string render(const MetricsSnapshot& snapshot) const;
 
   /// Upper bounds of the wait histogram, in seconds.
-  static constexpr std::array<double, 13> kWaitBuckets = {
-      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+  static constexpr std::array<double, 13> kWaitBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                                          1,     2.5,  5,     10,   30,  60};
 
  private:
   mutable std::mutex mutex_;

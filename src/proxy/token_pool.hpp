@@ -48,8 +48,8 @@ class TokenPool {
   };
 
   /// `base` is the Rest settings every token shares (upstream, breaker, observer, timeouts).
-  TokenPool(boost::asio::any_io_executor executor, discord::RestOptions base,
-            std::size_t max_queue, std::chrono::milliseconds idle);
+  TokenPool(boost::asio::any_io_executor executor, discord::RestOptions base, std::size_t max_queue,
+            std::chrono::milliseconds idle);
 
   /// The Rest for `credential` with a place taken in its queue; an empty Lease when the queue is
   /// full.

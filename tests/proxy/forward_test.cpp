@@ -16,8 +16,8 @@ TEST(ProxyForward, JsonBodyQueryAndHeadersArriveByteForByte) {
   ProxyUnderTest proxy(options_for(upstream.base_url()));
   // Spacing and key order a re-serialisation would change.
   const std::string body = "{ \"content\" : \"h\\u00e9llo\",\n  \"tts\":false }";
-  auto request = make_request(http::Method::post,
-                              proxy.url("/api/v10/channels/123/messages?a=1%2C2&b=x+y&c"));
+  auto request =
+      make_request(http::Method::post, proxy.url("/api/v10/channels/123/messages?a=1%2C2&b=x+y&c"));
   request.headers.set("Content-Type", "application/json");
   request.headers.set("User-Agent", "DiscordBot (https://example.org, 1.0) Python/3.11");
   request.headers.set("X-Audit-Log-Reason", "caf%C3%A9%20reason");
@@ -48,8 +48,7 @@ TEST(ProxyForward, MultipartWithFilesArrivesByteForByte) {
   for (std::size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<char>(i * 7 + 3);
   form.add_file("files[0]", "a.bin", "application/octet-stream", binary);
   form.add_file("files[1]", "b.txt", "text/plain", "line one\r\nline two\r\n");
-  auto request =
-      make_request(http::Method::post, proxy.url("/api/v10/channels/123/messages"));
+  auto request = make_request(http::Method::post, proxy.url("/api/v10/channels/123/messages"));
   request.headers.set("Content-Type", form.content_type());
   const auto content_type = form.content_type();
   request.body = std::move(form).finish();
@@ -128,7 +127,8 @@ TEST(ProxyForward, UpstreamStatusHeadersAndBodyComeBackUnchanged) {
   RecordingUpstream upstream(answer);
   ProxyUnderTest proxy(options_for(upstream.base_url()));
 
-  const auto response = proxy.send(make_request(http::Method::get, proxy.url("/api/v10/channels/9")));
+  const auto response =
+      proxy.send(make_request(http::Method::get, proxy.url("/api/v10/channels/9")));
 
   EXPECT_EQ(response.status, 404u);
   EXPECT_EQ(response.body, R"({"message": "Unknown Channel", "code": 10003})");
@@ -147,8 +147,7 @@ TEST(ProxyForward, MultipartMessageReachesTheSimulatorWithItsFiles) {
   form.add_json("payload_json", R"({"content":"with files"})");
   form.add_file("files[0]", "a.bin", "application/octet-stream", std::string(1000, 'x'));
   form.add_file("files[1]", "b.png", "image/png", std::string(20, 'y'));
-  auto request =
-      make_request(http::Method::post, proxy.url("/api/v10/channels/123/messages"));
+  auto request = make_request(http::Method::post, proxy.url("/api/v10/channels/123/messages"));
   request.headers.set("Content-Type", form.content_type());
   request.body = std::move(form).finish();
 

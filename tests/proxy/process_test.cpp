@@ -74,8 +74,8 @@ TEST(ProxyProcess, SigtermAnswersEverythingReadAndExitsZero) {
   constexpr int kRequests = 150;
   std::vector<std::future<http::Response>> answers;
   for (int i = 0; i < kRequests; ++i) {
-    auto request = make_request(http::Method::post,
-                                base + "/api/v10/channels/" + std::to_string(1000 + i) + "/messages");
+    auto request = make_request(
+        http::Method::post, base + "/api/v10/channels/" + std::to_string(1000 + i) + "/messages");
     request.headers.set("Content-Type", "application/json");
     request.body = R"({"content":"drain me"})";
     answers.push_back(client.async_send(std::move(request), asio::use_future));
@@ -85,8 +85,8 @@ TEST(ProxyProcess, SigtermAnswersEverythingReadAndExitsZero) {
   const auto deadline = std::chrono::steady_clock::now() + 20s;
   bool all_read = false;
   while (!all_read && std::chrono::steady_clock::now() < deadline) {
-    auto metrics = client.async_send(make_request(http::Method::get, base + "/metrics"),
-                                     asio::use_future);
+    auto metrics =
+        client.async_send(make_request(http::Method::get, base + "/metrics"), asio::use_future);
     if (metrics.wait_for(10s) != std::future_status::ready) break;
     const auto text = metrics.get().body;
     all_read = sum_lines(text, "cadence_proxy_queue_depth ") +
@@ -129,8 +129,8 @@ TEST(ProxyProcess, SecondSignalExitsAtOnce) {
   // GET /users/@me allows 5 per 5 s: the fifteenth waits about ten seconds in the proxy.
   std::vector<std::future<http::Response>> answers;
   for (int i = 0; i < 15; ++i) {
-    answers.push_back(client.async_send(make_request(http::Method::get, base + "/api/v10/users/@me"),
-                                        asio::use_future));
+    answers.push_back(client.async_send(
+        make_request(http::Method::get, base + "/api/v10/users/@me"), asio::use_future));
   }
   ASSERT_EQ(answers.front().wait_for(20s), std::future_status::ready);
 
@@ -165,9 +165,9 @@ TEST(ProxyProcess, FourBotProcessesOnOneTokenDrawNo429) {
   std::vector<std::unique_ptr<ChildProcess>> bots;
   for (int b = 0; b < 4; ++b) {
     bots.push_back(std::make_unique<ChildProcess>(
-        kPython, std::vector<std::string>{script, "127.0.0.1", std::to_string(proxy.port),
-                                          "sim-token", std::to_string(kPerBot), "16",
-                                          std::to_string(10000 + b * 1000)}));
+        kPython,
+        std::vector<std::string>{script, "127.0.0.1", std::to_string(proxy.port), "sim-token",
+                                 std::to_string(kPerBot), "16", std::to_string(10000 + b * 1000)}));
   }
   double first = 1e300;
   double last = 0;

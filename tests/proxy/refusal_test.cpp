@@ -45,8 +45,8 @@ TEST(ProxyRefusals, PathThatFailsRouteValidationIs400AndNotSent) {
   ProxyUnderTest proxy(options_for(upstream.base_url()));
 
   expect_json_error(
-      proxy.send(make_request(http::Method::get, proxy.url("/api/v10/channels/abc/messages"))),
-      400, "bad_request");
+      proxy.send(make_request(http::Method::get, proxy.url("/api/v10/channels/abc/messages"))), 400,
+      "bad_request");
   expect_json_error(
       proxy.send(make_request(http::Method::get, proxy.url("/api/v10/channels/1/%2e%2e/x"))), 400,
       "bad_request");
@@ -164,7 +164,8 @@ TEST(ProxyRefusals, WaitBeyondMaxWaitIs429ShapedLikeDiscords) {
   EXPECT_EQ(response.headers.get("X-RateLimit-Bucket"), "7c1e4bd4d3a0c6a1e0f1d6b5a2e9c801");
   EXPECT_TRUE(response.headers.get("X-RateLimit-Reset"));
   EXPECT_TRUE(response.headers.get("X-RateLimit-Reset-After"));
-  const auto retry_header = std::stoi(std::string(response.headers.get("Retry-After").value_or("0")));
+  const auto retry_header =
+      std::stoi(std::string(response.headers.get("Retry-After").value_or("0")));
   EXPECT_GE(retry_header, 1);
   EXPECT_LE(retry_header, 6);
   const auto body = json::parse(response.body);

@@ -26,7 +26,8 @@ inline bool have_cadence_binary() { return access(cadence_binary.c_str(), X_OK) 
 /// `cadence <args>` as a child process with its stdout on a pipe; killed if the test leaves early.
 class ChildProcess {
  public:
-  explicit ChildProcess(std::vector<std::string> args) : ChildProcess(cadence_binary, std::move(args)) {}
+  explicit ChildProcess(std::vector<std::string> args)
+      : ChildProcess(cadence_binary, std::move(args)) {}
   /// Any program (an absolute path) with `args`.
   ChildProcess(const std::string& program, std::vector<std::string> args) {
     int fds[2];
