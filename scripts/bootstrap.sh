@@ -9,6 +9,7 @@ packages=(
   libssl-dev openssl libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server
+  python3-prometheus-client
 )
 # Extra groups: `bootstrap.sh bench` adds what the side-by-side benchmarks need.
 for group in "$@"; do

@@ -135,6 +135,7 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
   }
 
   BucketSnapshot bucket(const Route& route) const { return limiter_.bucket(route); }
+  RateLimiterStats stats() const { return limiter_.stats(); }
 
   void reset_token() {
     limiter_.reset_token();
@@ -264,6 +265,18 @@ void AsyncRateLimiter::start_bucket(
     asio::post(state->executor(),
                asio::bind_executor(ex, [h = std::move(handler), s = std::move(snapshot)]() mutable {
                  std::move(h)(nullptr, std::move(s));
+               }));
+  });
+}
+
+void AsyncRateLimiter::start_stats(
+    asio::any_completion_handler<void(std::exception_ptr, RateLimiterStats)> handler) {
+  asio::post(state_->strand(), [state = state_, handler = std::move(handler)]() mutable {
+    auto stats = state->stats();
+    auto ex = asio::get_associated_executor(handler, state->executor());
+    asio::post(state->executor(),
+               asio::bind_executor(ex, [h = std::move(handler), s = stats]() mutable {
+                 std::move(h)(nullptr, s);
                }));
   });
 }

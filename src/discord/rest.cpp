@@ -145,7 +145,9 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
         method_(method),
         input_(std::make_unique<Input>(Input{std::move(path), std::move(params)})),
         deadline_(input_->params.deadline),
+        queue_deadline_(input_->params.queue_deadline),
         attempt_timeout_(input_->params.attempt_timeout),
+        on_written_(std::move(input_->params.on_written)),
         handler_(std::move(handler)) {}
 
   /// Connects the caller's cancellation slot (called in the initiating function).
@@ -206,6 +208,9 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
     AcquireOptions options;
     options.auth = sends_token_;
     options.deadline = deadline_;
+    if (queue_deadline_ && (!deadline_ || *queue_deadline_ < *deadline_)) {
+      options.deadline = queue_deadline_;
+    }
     options.retry = resent_;
     state_->limiter.async_acquire(
         *route_, options,
@@ -224,7 +229,7 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
       return;
     }
     if (error) {
-      finish(std::move(error));
+      finish(queue_timeout_as_rate_limit(std::move(error)));
       return;
     }
     permit_ = std::move(permit);
@@ -246,7 +251,8 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
     // The report reaches the strand after the write; `attempt` keeps a late one from a previous
     // send off the permit of the next.
     request.on_written = [weak = weak_from_this(), strand = state_->strand,
-                          attempt = ++sends_started_] {
+                          attempt = ++sends_started_, user = on_written_] {
+      if (user) user();
       asio::post(strand, [weak, attempt] {
         auto self = weak.lock();
         if (self && self->sends_started_ == attempt) self->permit_.sent();
@@ -306,6 +312,22 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
       return;
     }
     finish(nullptr, std::move(response));
+  }
+
+  /// The limiter fails a ticket still queued at its deadline with TimeoutError; when that
+  /// deadline was the queue deadline, the request was refused for a rate limit it could not
+  /// wait out, which is what the caller asked to hear (RateLimitedError).
+  std::exception_ptr queue_timeout_as_rate_limit(std::exception_ptr error) const {
+    if (!queue_deadline_ || (deadline_ && *deadline_ <= *queue_deadline_)) return error;
+    try {
+      std::rethrow_exception(error);
+    } catch (const TimeoutError&) {
+      return std::make_exception_ptr(
+          RateLimitedError(route_->key(), RateLimitScope::user, milliseconds(0),
+                           "still queued behind the rate limit at the queue deadline"));
+    } catch (...) {
+      return error;
+    }
   }
 
   [[nodiscard]] bool can_resend() const {
@@ -375,7 +397,9 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
   };
   std::unique_ptr<Input> input_;
   decltype(RequestParams::deadline) deadline_;
+  decltype(RequestParams::queue_deadline) queue_deadline_;
   std::optional<std::chrono::milliseconds> attempt_timeout_;
+  std::function<void()> on_written_;
   AnyHandler handler_;
   std::optional<asio::steady_timer> timer_;
   asio::cancellation_signal inner_;
@@ -470,6 +494,10 @@ void Rest::start_bucket(Method method, std::string route,
     }
     state->limiter.async_bucket(std::move(*parsed), std::move(handler));
   });
+}
+
+void Rest::start_stats(asio::any_completion_handler<StatsSignature> handler) {
+  state_->limiter.async_stats(std::move(handler));
 }
 
 void Rest::reset_token(std::optional<std::string> new_token) {

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <fstream>
 #include <iterator>
@@ -51,6 +52,34 @@ bool ensure_nonce(json::object& body, const std::function<std::string()>& nonce)
   const auto* enforce = body.if_contains("enforce_nonce");
   const auto* n = body.if_contains("nonce");
   return enforce && enforce->is_bool() && enforce->get_bool() && n && !n->is_null();
+}
+
+/// The raw body as a JSON object, when it says it is JSON and is one.
+std::optional<json::object> raw_json_object(const RequestParams& params) {
+  if (!params.raw_body || params.raw_body->content_type.find("json") == std::string::npos)
+    return std::nullopt;
+  boost::system::error_code ec;
+  auto value = json::parse(params.raw_body->data, ec);
+  if (ec || !value.is_object()) return std::nullopt;
+  return std::move(value.get_object());
+}
+
+/// RFC 3986 query characters, with '%' only as the start of an escape.
+void check_raw_query(std::string_view query) {
+  for (std::size_t i = 0; i < query.size(); ++i) {
+    const auto c = static_cast<unsigned char>(query[i]);
+    if (c == '%') {
+      if (i + 2 >= query.size() || !is_hex(query[i + 1]) || !is_hex(query[i + 2])) {
+        throw std::invalid_argument(
+            "the raw query has a '%' that is not followed by two hex digits; encode it as %25");
+      }
+      i += 2;
+    } else if (!is_pchar(c) && c != '/' && c != '?') {
+      throw std::invalid_argument(
+          "the raw query holds a character that must be percent-encoded (a space, quote, '#', "
+          "control or non-ASCII byte)");
+    }
+  }
 }
 
 void check_headers(const RequestParams& params) {
@@ -129,6 +158,8 @@ std::vector<std::string> body_fields(const RequestParams& params) {
   std::vector<std::string> out;
   if (params.json && params.json->is_object()) {
     for (const auto& field : params.json->get_object()) out.emplace_back(field.key());
+  } else if (const auto raw = raw_json_object(params)) {
+    for (const auto& field : *raw) out.emplace_back(field.key());
   }
   return out;
 }
@@ -146,10 +177,19 @@ PreparedRequest prepare_request(const RestOptions& options, const Route& route,
     throw std::invalid_argument(
         "form fields cannot be sent with files; put the fields in the JSON body (payload_json)");
   }
+  if (params.raw_body && (params.json || !params.form.empty() || !params.files.empty())) {
+    throw std::invalid_argument(
+        "a raw body is set together with a JSON body, form fields or files; send one of them");
+  }
+  if (params.raw_body && has_bad_byte(params.raw_body->content_type)) {
+    throw std::invalid_argument("the raw body's content type holds CR, LF or NUL");
+  }
+  check_raw_query(params.raw_query);
 
   // URL: base + version + the validated, percent-encoded path + the query.
   req.url = trim_trailing_slashes(options.base_url);
-  if (options.api_version != 0) req.url += fmt::format("/v{}", options.api_version);
+  const unsigned version = params.api_version.value_or(options.api_version);
+  if (version != 0) req.url += fmt::format("/v{}", version);
   req.url += route.path();
   char separator = '?';
   for (const auto& [key, value] : params.query) {
@@ -159,6 +199,10 @@ PreparedRequest prepare_request(const RestOptions& options, const Route& route,
     req.url += '=';
     req.url += url_encode(value);
     separator = '&';
+  }
+  if (!params.raw_query.empty()) {
+    req.url += separator;
+    req.url += params.raw_query;
   }
 
   // User-Agent and the token's Authorization are added at each send (add_send_headers): they
@@ -179,7 +223,21 @@ PreparedRequest prepare_request(const RestOptions& options, const Route& route,
   if (params.reason) req.headers.set("X-Audit-Log-Reason", encode_audit_log_reason(*params.reason));
 
   bool nonce_idempotent = false;
-  if (!params.files.empty()) {
+  if (params.raw_body) {
+    if (is_message_create(route)) {
+      // Only a nonce the caller enforced makes the creation idempotent; none is added, since
+      // the body must go out as given.
+      if (const auto body = raw_json_object(params)) {
+        const auto* enforce = body->if_contains("enforce_nonce");
+        const auto* n = body->if_contains("nonce");
+        nonce_idempotent =
+            enforce && enforce->is_bool() && enforce->get_bool() && n && !n->is_null();
+      }
+    }
+    if (!params.raw_body->content_type.empty())
+      req.headers.set("Content-Type", params.raw_body->content_type);
+    req.body = std::move(params.raw_body->data);
+  } else if (!params.files.empty()) {
     std::optional<json::value> payload = params.json;
     if (is_message_create(route)) {
       if (!payload) payload = json::object();

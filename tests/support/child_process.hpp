@@ -26,7 +26,10 @@ inline bool have_cadence_binary() { return access(cadence_binary.c_str(), X_OK) 
 /// `cadence <args>` as a child process with its stdout on a pipe; killed if the test leaves early.
 class ChildProcess {
  public:
-  explicit ChildProcess(std::vector<std::string> args) {
+  explicit ChildProcess(std::vector<std::string> args)
+      : ChildProcess(cadence_binary, std::move(args)) {}
+  /// Any program (an absolute path) with `args`.
+  ChildProcess(const std::string& program, std::vector<std::string> args) {
     int fds[2];
     if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
     posix_spawn_file_actions_t actions;
@@ -34,12 +37,11 @@ class ChildProcess {
     posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
     posix_spawn_file_actions_addclose(&actions, fds[0]);
     posix_spawn_file_actions_addclose(&actions, fds[1]);
-    args.insert(args.begin(), cadence_binary);
+    args.insert(args.begin(), program);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    const int rc =
-        posix_spawn(&pid_, cadence_binary.c_str(), &actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid_, program.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     close(fds[1]);
     out_ = fds[0];
@@ -56,6 +58,10 @@ class ChildProcess {
   ChildProcess& operator=(const ChildProcess&) = delete;
 
   [[nodiscard]] bool started() const { return pid_ > 0; }
+  /// Sends `signal` without waiting.
+  void signal(int signal) const {
+    if (pid_ > 0) kill(pid_, signal);
+  }
 
   /// The next line on stdout (without '\n'), or what came before EOF or the deadline.
   std::string read_line(std::chrono::milliseconds limit = std::chrono::seconds(20)) {

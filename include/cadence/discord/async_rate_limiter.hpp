@@ -75,6 +75,19 @@ class AsyncRateLimiter {
         token, std::move(route));
   }
 
+  /// The limiter's sizes (RateLimiter::stats()), read on the strand.
+  template <boost::asio::completion_token_for<void(std::exception_ptr, RateLimiterStats)> Token =
+                boost::asio::default_completion_token_t<boost::asio::any_io_executor>>
+  auto async_stats(Token&& token = {}) {
+    return boost::asio::async_initiate<Token, void(std::exception_ptr, RateLimiterStats)>(
+        [this](auto handler) {
+          start_stats(
+              boost::asio::any_completion_handler<void(std::exception_ptr, RateLimiterStats)>(
+                  std::move(handler)));
+        },
+        token);
+  }
+
   /// Resumes after a 401 stopped the token. Posted to the strand, so an acquire started after
   /// this call (from the same thread) already sees it.
   void reset_token();
@@ -89,6 +102,8 @@ class AsyncRateLimiter {
   void start_bucket(
       Route route,
       boost::asio::any_completion_handler<void(std::exception_ptr, BucketSnapshot)> handler);
+  void start_stats(
+      boost::asio::any_completion_handler<void(std::exception_ptr, RateLimiterStats)> handler);
 
   std::shared_ptr<detail::AsyncLimiterState> state_;
 };

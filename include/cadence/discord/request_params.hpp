@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -51,11 +52,20 @@ struct BasicAuth {
   std::string client_secret;
 };
 
+/// A body the caller has already encoded (a proxy passing a client's body on), sent byte for
+/// byte.
+struct RawBody {
+  /// Sent as Content-Type unless empty; CR, LF and NUL are refused.
+  std::string content_type;
+  std::string data;
+};
+
 /// Parameters of one request. Every field is optional; a default RequestParams sends a bare
 /// request with the Rest's token.
 ///
 /// Bodies: at most one of `json` and `form`. With `files` the body is multipart/form-data, the
-/// JSON going in the payload_json part; `form` cannot be combined with files.
+/// JSON going in the payload_json part; `form` cannot be combined with files. `raw_body`
+/// excludes all three.
 ///
 /// Authorization. With auth = true (the default) the Rest's token is sent and the request counts
 /// against the bot's global limit. auth = false sends no token (webhook execution by token) and
@@ -84,6 +94,27 @@ struct RequestParams {
   std::optional<Clock::time_point> deadline;
   /// Overrides RestOptions::attempt_timeout for this request.
   std::optional<std::chrono::milliseconds> attempt_timeout;
+
+  // For callers that pass on requests they did not build (cadence proxy).
+
+  /// Sent as given instead of json/form/files. A JSON object body (a Content-Type containing
+  /// "json") still tells the route its top-level fields (sublimits), and a message creation
+  /// whose body carries a nonce with "enforce_nonce": true is resent like one Rest built; Rest
+  /// adds no nonce to it.
+  std::optional<RawBody> raw_body;
+  /// A query string already percent-encoded, without the '?', appended after `query`'s
+  /// parameters. Characters outside RFC 3986's query set, and a '%' not followed by two hex
+  /// digits, are refused with std::invalid_argument.
+  std::string raw_query;
+  /// Overrides RestOptions::api_version for this request (0: no version segment).
+  std::optional<unsigned> api_version;
+  /// Like `deadline`, but bounds only the waits for a permit (the first and any after a 429),
+  /// not the HTTP attempts: a known wait beyond it, or a request still queued then, fails with
+  /// RateLimitedError.
+  std::optional<Clock::time_point> queue_deadline;
+  /// Called each time the whole request has been written to a connection, on the HTTP client's
+  /// strand (see http::Request::on_written). Must not throw or block.
+  std::function<void()> on_written;
 };
 
 }  // namespace cadence::discord

@@ -73,6 +73,7 @@ class Rest {
   using RawSignature = void(std::exception_ptr, http::Response);
   using LatencySignature = void(std::exception_ptr, std::chrono::milliseconds);
   using BucketSignature = void(std::exception_ptr, BucketSnapshot);
+  using StatsSignature = void(std::exception_ptr, RateLimiterStats);
 
   /// Throws std::invalid_argument for a base URL that is not absolute http(s).
   explicit Rest(executor_type executor, RestOptions options = {});
@@ -203,6 +204,18 @@ class Rest {
         token, method, std::move(route));
   }
 
+  /// The limiter's sizes (buckets, routes, learned hashes, queued requests, permits out), for
+  /// monitoring.
+  template <boost::asio::completion_token_for<StatsSignature> Token =
+                boost::asio::default_completion_token_t<executor_type>>
+  auto stats(Token&& token = {}) {
+    return boost::asio::async_initiate<Token, StatsSignature>(
+        [this](auto handler) {
+          start_stats(boost::asio::any_completion_handler<StatsSignature>(std::move(handler)));
+        },
+        token);
+  }
+
   /// After a 401 stopped the token (every request with auth failing with ApiError 401), resumes,
   /// with `new_token` when given. Requests started after this call use the new state.
   void reset_token(std::optional<std::string> new_token = std::nullopt);
@@ -220,6 +233,7 @@ class Rest {
                      boost::asio::any_completion_handler<LatencySignature> handler);
   void start_bucket(Method method, std::string route,
                     boost::asio::any_completion_handler<BucketSignature> handler);
+  void start_stats(boost::asio::any_completion_handler<StatsSignature> handler);
 
   std::shared_ptr<detail::RestState> state_;
 };

@@ -1,0 +1,43 @@
+// Settings of proxy::Proxy (and of `cadence proxy`, whose flags set them).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "cadence/discord/invalid_request_breaker.hpp"
+#include "cadence/http/client_options.hpp"
+
+namespace cadence::proxy {
+
+struct ProxyOptions {
+  /// Where bots connect: an IPv4 or IPv6 literal and a port (0 picks a free one).
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;
+  /// Discord's API base, without the version; a simulator's "http://127.0.0.1:P/api" in tests.
+  std::string upstream = "https://discord.com/api";
+  /// A request that would wait longer than this for a rate limit is answered 429 at once (with
+  /// Discord's body and headers) instead of being held.
+  std::chrono::milliseconds max_wait{30000};
+  /// Requests one token (or the group without a token) may have in the proxy at once, waiting
+  /// or being sent; beyond it the answer is 503.
+  std::size_t max_queue = 1000;
+  /// Larger request bodies are answered 413 (Discord's own cap is 25 MiB).
+  std::size_t max_body = 25 * 1024 * 1024;
+  /// A token's limiter (its buckets and global lane) is dropped after this long without a
+  /// request and with nothing in flight.
+  std::chrono::milliseconds token_idle{std::chrono::minutes(10)};
+  /// The bots' global limit per second (Discord's default 50; some bots have more).
+  std::uint32_t global_limit = 50;
+  /// The invalid-request breaker every token shares (Discord counts 401/403/429 per IP).
+  discord::InvalidRequestBreaker::Options breaker;
+  /// Connections to the upstream (timeouts, pool size, TLS trust).
+  http::ClientOptions http;
+  /// One upstream attempt: writing the request and reading the whole answer.
+  std::chrono::milliseconds attempt_timeout{15000};
+  /// A bot's kept-alive connection waiting this long for its next request is closed.
+  std::chrono::milliseconds client_idle_timeout{std::chrono::seconds(75)};
+};
+
+}  // namespace cadence::proxy
