@@ -296,7 +296,8 @@ PreparedRequest prepare_request(const RestOptions& options, const Route& route,
 }
 
 void add_send_headers(const RestOptions& options, bool sends_token, http::Request& request) {
-  request.headers.set("User-Agent", options.user_agent);
+  // A caller's own User-Agent (RequestParams::headers; the proxy forwards its client's) wins.
+  if (!request.headers.get("User-Agent")) request.headers.set("User-Agent", options.user_agent);
   if (sends_token) {
     const char* prefix = options.token_type == TokenType::bot ? "Bot " : "Bearer ";
     request.headers.set("Authorization", prefix + options.token);
