@@ -17,6 +17,10 @@
 #include <cstring>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace cadence::lavalink::detail {
 
 inline constexpr std::size_t mutf8_ok = static_cast<std::size_t>(-1);
@@ -29,6 +33,17 @@ inline std::size_t ascii_prefix(const std::uint8_t* in, std::size_t n,
                                 std::size_t readable) noexcept {
   constexpr std::uint64_t highs = 0x8080808080808080ULL;
   std::size_t i = 0;
+#if defined(__SSE2__)
+  // 16 bytes per step: the sign bits are exactly the non-ASCII bytes, one movemask away.
+  while (i < n && i + 16 <= readable) {
+    auto mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in + i))));
+    const std::size_t left = n - i;
+    if (left < 16) mask &= (1u << left) - 1;
+    if (mask) return i + static_cast<std::size_t>(__builtin_ctz(mask));
+    i += left < 16 ? left : 16;
+  }
+#endif
   while (i < n && i + 8 <= readable) {
     std::uint64_t word;
     std::memcpy(&word, in + i, 8);
