@@ -28,7 +28,8 @@ std::vector<std::string> all_vectors() {
     std::ifstream in(std::string(CADENCE_SOURCE_DIR "/tests/lavalink/data/") + file);
     std::stringstream text;
     text << in.rdbuf();
-    for (const auto& v : boost::json::parse(text.str()).as_array()) {
+    const boost::json::value parsed = boost::json::parse(text.str());
+    for (const auto& v : parsed.as_array()) {
       out.emplace_back(v.at("encoded").as_string());
     }
   }
