@@ -149,7 +149,7 @@ TEST_P(ExternalTrackVectors, LavaSrcBytesReadAsTheListedFields) {
 
 TEST_P(ExternalTrackVectors, ProbeInfoOfHttpTracksReads) {
   const DecodedTrack t = TrackCodec::decode(encoded());
-  if (!lavalink::is_probing_source(t.info.source_name)) GTEST_SKIP() << "not an http/local track";
+  if (!lavalink::is_probing_source(t.info.source_name)) return;  // nothing to read
   const auto probe = lavalink::read_probe_info(t.source_data);
   ASSERT_TRUE(probe);
   EXPECT_EQ(probe->name, "mp3");
