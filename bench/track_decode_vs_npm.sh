@@ -79,13 +79,29 @@ best_of() {  # best of 3 wall-clock runs of "${@:2}" with stdin from $1, stdout 
   echo "$best"
 }
 
+# A second file for Cadence alone: every vector of both data files (versions 2 and 3, emoji in
+# modified UTF-8, LavaSrc bytes), so the fast paths are not only measured on ASCII.
+python3 - "$root/tests/lavalink/data/track-vectors.json" \
+  "$root/tests/lavalink/data/external-track-vectors.json" "$lines" > "$work/mixed.txt" <<'PY'
+import json, sys
+vectors = [v["encoded"] for f in sys.argv[1:3] for v in json.load(open(f))]
+n = int(sys.argv[3])
+out = sys.stdout
+for i in range(n):
+    out.write(vectors[i % len(vectors)])
+    out.write("\n")
+PY
+check_lines "$cadence" track decode - < "$work/mixed.txt"
+
 c=$(best_of "$work/tracks.txt" "$cadence" track decode -)
+m=$(best_of "$work/mixed.txt" "$cadence" track decode -)
 n=$(best_of /dev/null node "$work/decode.js" "$here/node_modules/@lavalink/encoding" "$work/tracks.txt")
-python3 - "$lines" "$c" "$n" <<'PY'
+python3 - "$lines" "$c" "$n" "$m" <<'PY'
 import sys
-lines, c, n = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+lines, c, n, m = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
 print(f"lines: {lines}")
 print(f"cadence track decode -      : {c:.3f} s  {lines / c / 1e6:.2f} M tracks/s")
 print(f"@lavalink/encoding + stringify: {n:.3f} s  {lines / n / 1e6:.2f} M tracks/s")
 print(f"ratio: {n / c:.1f}x")
+print(f"cadence, mixed v2/v3 + non-ASCII + LavaSrc file: {m:.3f} s  {lines / m / 1e6:.2f} M tracks/s")
 PY

@@ -38,10 +38,8 @@ class BlobReader {
 
   bool boolean() {
     if (pos_ >= n_) throw TrackDecodeError(Stage::message, pos_, "boolean runs past the end");
-    const std::uint8_t b = p_[pos_];
-    if (b > 1) throw TrackDecodeError(Stage::message, pos_, "boolean is neither 0 nor 1");
-    ++pos_;
-    return b == 1;
+    // readBoolean, as LavaSrc reads it: any byte but 0 is true.
+    return p_[pos_++] != 0;
   }
 
   std::optional<std::string> nullable_utf() {

@@ -60,9 +60,9 @@ class Reader {
 
   bool boolean(bool& out) {
     if (pos_ >= end_) return fail(pos_, "boolean runs past the end of the message");
-    const std::uint8_t b = data_[pos_];
-    if (b > 1) return fail(pos_, "boolean is neither 0 nor 1");
-    out = b == 1;
+    // DataInput.readBoolean: any byte but 0 is true. An unchanged track still re-encodes to
+    // its own bytes because TrackCodec::encode returns the original text.
+    out = data_[pos_] != 0;
     ++pos_;
     return true;
   }
@@ -100,7 +100,8 @@ bool parse_message(std::uint8_t* data, std::size_t size, TrackView& out,
   const std::uint32_t header = be32(data);
   const std::uint32_t flags = header >> 30;
   const std::size_t body = header & max_message_size;
-  if (flags & ~flag_versioned) return r.fail(0, "unknown header flags");
+  // lavaplayer reads bit 0 only (TRACK_INFO_VERSIONED); bit 1 means nothing to it, so it
+  // means nothing here either.
   if (body == 0) return r.fail(0, "message is empty (a stream end marker)");
   if (body > size - 4) return r.fail(0, "header claims more bytes than the message has");
   if (body < size - 4) return r.fail(4 + body, "bytes follow the end of the message");

@@ -8,9 +8,13 @@ namespace {
 constexpr std::string_view alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-// Like java.util.Base64's basic decoder: padding optional, nothing outside the alphabet.
+// Like java.util.Base64's basic decoder: padding optional, but when present it completes the
+// last group of four ("xx==" or "xxx="; "xx=" is an error), and nothing outside the alphabet.
 std::optional<std::string> base64_decode(std::string_view in) {
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
+  std::size_t padding = 0;
+  while (padding < in.size() && in[in.size() - 1 - padding] == '=') ++padding;
+  if (padding > 0 && (padding > 2 || in.size() % 4 != 0)) return std::nullopt;
+  in.remove_suffix(padding);
   if (in.size() % 4 == 1) return std::nullopt;
   std::array<int, 256> value{};
   value.fill(-1);
@@ -236,7 +240,9 @@ std::optional<LavalinkTrackData> LavalinkTrackCodec::decode(std::string_view bas
   const auto value = static_cast<std::uint32_t>(header.number(4));
   const std::size_t size = value & 0x3FFFFFFF;
   const unsigned flags = value >> 30;
-  if (size == 0 || size > bytes->size() - 4) return std::nullopt;
+  // The size must account for every byte: a shorter claim is a lying length, as a longer one is.
+  // Flag bit 1 means nothing to lavaplayer and is ignored.
+  if (size == 0 || size != bytes->size() - 4) return std::nullopt;
   const std::string_view message = std::string_view(*bytes).substr(4, size);
   if (message.size() < 8) return std::nullopt;
 

@@ -122,3 +122,38 @@ TEST(Base64, NeverWritesPastTheBound) {
     }
   }
 }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+namespace {
+// XGETBV with ECX=1 reports which state components are in use; bit 2 is the upper halves of the
+// ymm registers. It exists when CPUID.(EAX=0DH,ECX=1):EAX bit 2 is set.
+bool xinuse_supported() {
+  unsigned a = 0, b = 0, c = 0, d = 0;
+  __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+  if (a < 0xD) return false;
+  __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0xD), "c"(1));
+  return (a & 4) != 0;
+}
+unsigned long long xinuse() {
+  unsigned lo = 0, hi = 0;
+  __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(1));
+  return (static_cast<unsigned long long>(hi) << 32) | lo;
+}
+}  // namespace
+
+// A missing vzeroupper costs nothing on AMD and 2-3x on Intel (every later SSE instruction
+// pays the AVX-SSE transition), so a timing check on one vendor would not catch it; the
+// processor's own record of dirty upper halves does, on either.
+TEST(Base64, Avx2PathReturnsWithCleanUpperState) {
+  if (!cadence::lavalink::base64::detail::vector_path_available()) GTEST_SKIP() << "no AVX2";
+  if (!xinuse_supported()) GTEST_SKIP() << "XGETBV(1) is not available";
+  const std::string text(4000, 'A');
+  std::vector<std::uint8_t> out(cadence::lavalink::base64::max_decoded_size(text.size()));
+  for (int i = 0; i < 3; ++i) {
+    const auto r = cadence::lavalink::base64::decode(text, out.data());
+    const unsigned long long state = xinuse();
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(state & 4, 0u) << "ymm upper halves still in use after the AVX2 decoder";
+  }
+}
+#endif

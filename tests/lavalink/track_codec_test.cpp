@@ -61,6 +61,15 @@ DecodedTrack sample_track() {
   return t;
 }
 
+// The same without the fields version 1 cannot carry.
+DecodedTrack sample_track_v1() {
+  DecodedTrack t = sample_track();
+  t.info.uri.reset();
+  t.info.artwork_url.reset();
+  t.info.isrc.reset();
+  return t;
+}
+
 // Rewrites the 30-bit size in a message's header so that it matches the message length.
 void fix_header(std::vector<std::byte>& message) {
   const auto size = static_cast<std::uint32_t>(message.size() - 4);
@@ -219,10 +228,31 @@ TEST(TrackCodec, RejectsVersionZero) {
   EXPECT_EQ(message_error(message).offset(), 4u);
 }
 
-TEST(TrackCodec, RejectsUnknownHeaderFlags) {
+TEST(TrackCodec, IgnoresHeaderFlagBitsOtherThanBitZero) {
+  // lavaplayer reads only TRACK_INFO_VERSIONED (bit 0) of the two flag bits.
   auto message = TrackCodec::encode_message(sample_track());
   message[0] |= std::byte{0x80};
-  EXPECT_EQ(message_error(message).offset(), 0u);
+  const DecodedTrack t = TrackCodec::decode_message(message);
+  EXPECT_EQ(t.version, 3);
+  EXPECT_EQ(t.info, sample_track().info);
+}
+
+TEST(TrackCodec, FlagBitOneAloneMeansVersion1) {
+  auto message = TrackCodec::encode_message(sample_track_v1(), 1);
+  message[0] |= std::byte{0x80};
+  EXPECT_EQ(TrackCodec::decode_message(message).version, 1);
+}
+
+TEST(TrackCodec, TrackWithFlagBitOneReencodesUnchangedToItsOwnText) {
+  auto message = TrackCodec::encode_message(sample_track());
+  message[0] |= std::byte{0x80};
+  const std::string text = lavalink::base64::encode(message);
+  const DecodedTrack t = TrackCodec::decode(text);
+  EXPECT_EQ(TrackCodec::encode(t), text);
+  DecodedTrack changed = t;
+  changed.info.position = milliseconds(1);
+  const auto canonical = TrackCodec::encode_message(changed);
+  EXPECT_EQ(std::to_integer<int>(canonical[0]) >> 6, 1);  // only "versioned" is written
 }
 
 TEST(TrackCodec, RejectsHeaderClaimingMoreBytes) {
@@ -268,14 +298,34 @@ TEST(TrackCodec, RejectsEveryLyingStringLength) {
   }
 }
 
-TEST(TrackCodec, RejectsBooleanOtherThanZeroOrOne) {
-  DecodedTrack t = sample_track();
+TEST(TrackCodec, ReadsEveryNonZeroBooleanByteAsTrue) {
+  // DataInput.readBoolean: any byte but 0 is true.
+  const DecodedTrack t = sample_track();
+  const auto message = TrackCodec::encode_message(t);
+  // isStream follows title, author, length and identifier; uri's presence byte follows it.
+  const std::size_t at =
+      5 + 2 + t.info.title.size() + 2 + t.info.author.size() + 8 + 2 + t.info.identifier.size();
+  for (int b = 1; b < 256; ++b) {
+    auto copy = message;
+    copy[at] = std::byte(b);
+    copy[at + 1] = std::byte(b);
+    const DecodedTrack d = TrackCodec::decode_message(copy);
+    EXPECT_TRUE(d.info.is_stream) << b;
+    EXPECT_EQ(d.info.uri, t.info.uri) << b;
+  }
+}
+
+TEST(TrackCodec, TrackWithBooleanByte2KeepsItsTextAndWritesOneWhenChanged) {
+  const DecodedTrack t = sample_track();
   auto message = TrackCodec::encode_message(t);
-  // isStream follows title, author, length and identifier.
   const std::size_t at =
       5 + 2 + t.info.title.size() + 2 + t.info.author.size() + 8 + 2 + t.info.identifier.size();
   message[at] = std::byte{2};
-  EXPECT_EQ(message_error(message).offset(), at);
+  const std::string text = lavalink::base64::encode(message);
+  DecodedTrack d = TrackCodec::decode(text);
+  EXPECT_EQ(TrackCodec::encode(d), text);
+  d.info.position = milliseconds(5);
+  EXPECT_EQ(TrackCodec::encode_message(d)[at], std::byte{1});
 }
 
 TEST(TrackCodec, RejectsMissingRoomForPosition) {
@@ -351,18 +401,68 @@ TEST_P(InvalidModifiedUtf8, IsRejectedAtTheBadByte) {
 }
 
 INSTANTIATE_TEST_SUITE_P(TrackCodec, InvalidModifiedUtf8,
-                         ::testing::Values(BadText{"RawNul", std::string("ab\0", 3), 2},
-                                           BadText{"FourByteSequence", "x\xF0\x9F\x8C\xBF", 1},
-                                           BadText{"LoneHighSurrogate", "x\xED\xA0\xBCy", 1},
-                                           BadText{"LoneLowSurrogate", "\xED\xBC\xBF", 0},
-                                           BadText{"OverlongTwoByte", "\xC1\x81", 0},
-                                           BadText{"OverlongThreeByte", "\xE0\x81\x81", 0},
+                         ::testing::Values(BadText{"FourByteSequence", "x\xF0\x9F\x8C\xBF", 1},
                                            BadText{"ContinuationFirst", "\x80", 0},
                                            BadText{"TruncatedSequence", "ab\xE6\x97", 2},
                                            BadText{"BadContinuation", "\xC3(", 1},
                                            BadText{"LongAsciiThenBad",
                                                    "abcdefghijklmnopqrstuvwxyz\xFF", 26}),
                          [](const auto& info) { return std::string(info.param.name); });
+
+// What readUTF accepts although the canonical writer never produces it.
+struct LenientText {
+  const char* name;
+  std::string raw;   // modified UTF-8 as a Java node may hold it
+  std::string utf8;  // what the UTF-8 fields carry
+};
+
+class LenientModifiedUtf8 : public ::testing::TestWithParam<LenientText> {};
+
+TEST_P(LenientModifiedUtf8, DecodesLikeReadUtf) {
+  const auto message = with_raw_title(GetParam().raw);
+  EXPECT_EQ(TrackCodec::decode_message(message).info.title, GetParam().utf8);
+}
+
+TEST_P(LenientModifiedUtf8, ViewDecoderAgrees) {
+  auto message = with_raw_title(GetParam().raw);
+  lavalink::TrackView v;
+  ASSERT_TRUE(TrackCodec::try_decode_view_message(message, v));
+  EXPECT_EQ(v.title, GetParam().utf8);
+}
+
+TEST_P(LenientModifiedUtf8, UnchangedTrackReencodesToItsOwnText) {
+  const std::string text = lavalink::base64::encode(with_raw_title(GetParam().raw));
+  EXPECT_EQ(TrackCodec::encode(TrackCodec::decode(text)), text);
+}
+
+TEST_P(LenientModifiedUtf8, ChangedTrackIsWrittenCanonically) {
+  DecodedTrack t = TrackCodec::decode(lavalink::base64::encode(with_raw_title(GetParam().raw)));
+  t.info.position = milliseconds(1);
+  const DecodedTrack again = TrackCodec::decode(TrackCodec::encode(t));
+  EXPECT_EQ(again.info.title, GetParam().utf8);
+  // Canonical: re-encoding from the fields gives the same text as the encoder's own output.
+  DecodedTrack fresh = again;
+  fresh.encoded.clear();
+  EXPECT_EQ(TrackCodec::encode(fresh), TrackCodec::encode(again));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    TrackCodec, LenientModifiedUtf8,
+    ::testing::Values(LenientText{"RawNul", std::string("ab\0", 3), std::string("ab\0", 3)},
+                      LenientText{"RawNulInALongRun", std::string("abcdefgh\0ijklmnop", 17),
+                                  std::string("abcdefgh\0ijklmnop", 17)},
+                      LenientText{"LoneHighSurrogate", "x\xED\xA0\xBCy", "x\xEF\xBF\xBDy"},
+                      LenientText{"LoneHighSurrogateAtEnd", "x\xED\xA0\xBC", "x\xEF\xBF\xBD"},
+                      LenientText{"LoneLowSurrogate", "\xED\xBC\xBF", "\xEF\xBF\xBD"},
+                      LenientText{"LowThenHigh", "\xED\xBC\xBF\xED\xA0\xBC",
+                                  "\xEF\xBF\xBD\xEF\xBF\xBD"},
+                      LenientText{"TwoHighsThenLow", "\xED\xA0\xBC\xED\xA0\xBC\xED\xBC\xBF",
+                                  "\xEF\xBF\xBD\xF0\x9F\x8C\xBF"},
+                      LenientText{"OverlongTwoByte", "\xC1\x81", "A"},
+                      LenientText{"OverlongTwoByteNul", "\xC0\x80", std::string("\0", 1)},
+                      LenientText{"OverlongThreeByte", "\xE0\x81\x81", "A"},
+                      LenientText{"OverlongThreeByteTwoByteValue", "\xE0\x83\xA9", "\xC3\xA9"}),
+    [](const auto& info) { return std::string(info.param.name); });
 
 // ---- versions 1 and 2 ----
 

@@ -131,5 +131,37 @@ TEST(LavalinkTrackCodec, RejectsCorruptInput) {
   EXPECT_FALSE(LavalinkTrackCodec::decode(base64_of(bytes)));
 }
 
+TEST(LavalinkTrackCodec, ReadsLikeLavaplayer) {
+  const std::string good = std::string(vectors().front().at("encoded").as_string());
+  auto bytes = bytes_of(good);
+  bytes[0] = static_cast<char>(bytes[0] | 0x80);  // flag bit 1: ignored
+  EXPECT_TRUE(LavalinkTrackCodec::decode(base64_of(bytes)));
+  LavalinkTrackData t;
+  t.title = "x";
+  t.source_name = "youtube";
+  auto message = bytes_of(LavalinkTrackCodec::encode(t));
+  // The title "x" is at byte 7 of a version-3 message; a lone high surrogate takes 3 bytes.
+  message.replace(5, 3, std::string("\x00\x03\xED\xA0\xBC", 5));
+  const auto size = static_cast<std::uint32_t>(message.size() - 4);
+  message[2] = static_cast<char>(size >> 8);
+  message[3] = static_cast<char>(size);
+  const auto lone = LavalinkTrackCodec::decode(base64_of(message));
+  ASSERT_TRUE(lone);
+  EXPECT_EQ(lone->title, "\xEF\xBF\xBD");
+}
+
+TEST(LavalinkTrackCodec, RejectsBytesAfterTheMessageAndBadPadding) {
+  const std::string good = std::string(vectors().front().at("encoded").as_string());
+  auto bytes = bytes_of(good);
+  bytes += '\0';
+  EXPECT_FALSE(LavalinkTrackCodec::decode(base64_of(bytes)));
+  const std::string bare = good.substr(0, good.find('='));
+  EXPECT_TRUE(LavalinkTrackCodec::decode(bare));
+  if (bare.size() % 4 == 2) {
+    EXPECT_FALSE(LavalinkTrackCodec::decode(bare + "="));
+  }
+  EXPECT_FALSE(LavalinkTrackCodec::decode(bare + "==="));
+}
+
 }  // namespace
 }  // namespace cadence::sim

@@ -82,10 +82,14 @@ class TrackCodec {
 
   // ---- owning decode ----
 
-  /// Decodes base64 text. Throws TrackDecodeError (naming the offset) for bad base64, a header
-  /// whose size does not match the bytes, unknown flags, a version other than 1-3, a field
-  /// that runs past the message, a boolean other than 0/1, or text that is not canonical
-  /// modified UTF-8.
+  /// Decodes base64 text. Accepts what lavaplayer's reader accepts: any non-zero boolean byte
+  /// is true, header flag bits other than bit 0 are ignored, and text is read like Java's
+  /// readUTF (raw 00 bytes, overlong forms, unpaired surrogates; an unpaired surrogate becomes
+  /// U+FFFD in the UTF-8 fields). Throws TrackDecodeError (naming the stage and offset) for bad
+  /// base64, a header whose size does not match the bytes, a version other than 1-3, a field
+  /// that runs past the message, or text readUTF rejects (4-byte sequences, stray continuation
+  /// bytes, cut sequences). Re-encoding such a track unchanged returns its original text;
+  /// encoding it after a change writes the canonical form.
   [[nodiscard]] static DecodedTrack decode(std::string_view encoded);
   /// Decodes a binary message (header included); `encoded` stays empty.
   [[nodiscard]] static DecodedTrack decode_message(std::span<const std::byte> message);

@@ -30,7 +30,9 @@ struct LavalinkTrackData {
 class LavalinkTrackCodec {
  public:
   /// Nullopt for anything the real server could not decode (bad base64, short or lying sizes,
-  /// invalid modified UTF-8, an unknown version).
+  /// text Java's readUTF rejects, an unknown version) and for bytes after the message. Reads
+  /// like lavaplayer otherwise: any non-zero boolean is true, flag bit 1 is ignored, raw 00,
+  /// overlong forms and unpaired surrogates (as U+FFFD) are accepted.
   [[nodiscard]] static std::optional<LavalinkTrackData> decode(std::string_view base64);
   /// Version 3 (what the server writes) unless `track.version` asks for 1 or 2.
   [[nodiscard]] static std::string encode(const LavalinkTrackData& track);
