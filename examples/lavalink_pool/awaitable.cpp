@@ -11,6 +11,7 @@
 #include <cadence/sim/lavalink_server.hpp>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/json.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -102,13 +103,15 @@ int main(int argc, char** argv) {
             // which the bot's dispatch handler passes to the pool as they come.
             std::printf("gateway op 4: %s\n",
                         boost::json::serialize(lavalink::voice_join(guild, channel)).c_str());
-            pool.feed_voice(
+            const std::string server =
                 R"({"op":0,"t":"VOICE_SERVER_UPDATE","d":{"token":"vtoken",)"
-                R"("guild_id":"817327181659111454","endpoint":"us-east1.discord.media:443"}})");
-            pool.feed_voice(
+                R"("guild_id":"817327181659111454","endpoint":"us-east1.discord.media:443"}})";
+            pool.feed_voice(std::string_view(server));
+            const std::string state =
                 R"({"op":0,"t":"VOICE_STATE_UPDATE","d":{"guild_id":"817327181659111454",)"
                 R"("channel_id":"900000000000000001","user_id":")" +
-                user_id.to_string() + R"(","session_id":"vsession"}})");
+                user_id.to_string() + R"(","session_id":"vsession"}})";
+            pool.feed_voice(std::string_view(state));
             co_await pool.connect_voice(guild, channel, asio::use_awaitable);
             std::printf("voice connected on %s\n", pool.player(guild)->node.c_str());
           }

@@ -64,8 +64,8 @@ TEST_P(PoolChoice, LoadGoesToANodeWithTheSourceItNeeds) {
   auto found = cadence::test::call_once<lavalink::LoadResult>(
       p.io, [&](auto h) { p.pool.load_tracks("spsearch:never gonna", h); });
   ASSERT_FALSE(found.error) << what(found.error);
-  ASSERT_TRUE(std::holds_alternative<std::vector<lavalink::Track>>(found.value));
-  EXPECT_FALSE(std::get<std::vector<lavalink::Track>>(found.value).empty());
+  ASSERT_TRUE(std::holds_alternative<lavalink::SearchResult>(found.value));
+  EXPECT_FALSE(std::get<lavalink::SearchResult>(found.value).tracks.empty());
   EXPECT_EQ(a->stats().routes[load_route], 0u);
   EXPECT_EQ(b->stats().routes[load_route], 1u);
 

@@ -195,8 +195,9 @@ TEST_P(PoolSim, DroppedConnectionResumesAndKeepsThePlayers) {
   for (std::uint64_t g = 1; g <= 5; ++g) updates.emplace_back(Snowflake(g), Pool::play(track));
   ASSERT_EQ(p.update_all(updates, "a"), 0u);
   // Resuming enabled on the server (NodeLink has no session PATCH to wait for).
-  if (!nodelink())
+  if (!nodelink()) {
     ASSERT_TRUE(p.until([&] { return a->stats().routes["PATCH /v4/sessions/{sessionId}"] >= 1; }));
+  }
   const auto session = p.pool.node("a")->session_id();
 
   ASSERT_TRUE(a->drop_websocket());
@@ -295,9 +296,10 @@ TEST_P(PoolSim, RestartFromASnapshotTakesThePlayersOver) {
     }
     ASSERT_EQ(p.update_all(updates), 0u);
     // Resuming enabled on the server (NodeLink has no session PATCH to wait for).
-    if (!nodelink())
+    if (!nodelink()) {
       ASSERT_TRUE(
           p.until([&] { return a->stats().routes["PATCH /v4/sessions/{sessionId}"] >= 1; }));
+    }
     session = p.pool.node("a")->session_id();
     p.pool.save_snapshot();
   }  // the process "exits": the socket closes, the server keeps the session for its timeout
