@@ -27,6 +27,7 @@
 #include "cadence/lavalink/rest_path.hpp"
 #include "cadence/lavalink/session.hpp"
 #include "commands.hpp"
+#include "lavalink_watch.hpp"
 
 namespace cadence::app {
 namespace {
@@ -358,6 +359,10 @@ void register_lavalink(CLI::App& app, Commands& commands) {
       commands.run = [common, name, build] { return execute(*common, name, build); };
     });
   };
+
+  add_lavalink_watch(
+      *group, commands, [common] { return read_password(*common); },
+      [common] { return common->node; });
 
   {
     auto identifier = std::make_shared<std::string>();

@@ -1,13 +1,17 @@
-// A music bot's Lavalink side: a pool of two nodes, a track played, a node lost, the player
-// moved to the other node at its position. Without arguments it runs against two simulated
-// Lavalink nodes started in this process and kills the one that plays; with two node URLs (and
-// LAVALINK_PASSWORD, BOT_USER_ID and IDENTIFIER in the environment) it uses real nodes and
-// waits for you to stop the playing one.
+// A music bot's Lavalink side: a pool of two nodes, the bot's voice events fed in (as its
+// gateway would deliver them after it sent op 4), a track played, a node lost, the player moved
+// to the other node at its position with its voice connection. Without arguments it runs
+// against two simulated Lavalink nodes started in this process and kills the one that plays
+// (CTest runs it so); with two node URLs (and LAVALINK_PASSWORD, BOT_USER_ID and IDENTIFIER in
+// the environment) it uses real nodes, skips the voice part (there is no gateway here) and waits
+// for you to stop the playing one.
 // Usage: example_lavalink_pool_awaitable [URL URL]
 #include <cadence/lavalink/node_pool.hpp>
+#include <cadence/lavalink/voice_gateway.hpp>
 #include <cadence/sim/lavalink_server.hpp>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/json.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -60,6 +64,7 @@ int main(int argc, char** argv) {
   const std::string identifier =
       simulated ? "sim:track:never-gonna-give-you-up" : env("IDENTIFIER", "ytsearch:lofi");
   const cadence::Snowflake guild(817327181659111454ULL);
+  const cadence::Snowflake channel(900000000000000001ULL);
 
   asio::io_context io;
   lavalink::NodePool pool(io.get_executor());
@@ -93,6 +98,23 @@ int main(int argc, char** argv) {
       [&]() -> asio::awaitable<void> {
         try {
           co_await pool.async_wait_ready(asio::use_awaitable);
+          if (simulated) {
+            // The bot sends this on its gateway; Discord answers with the two dispatches below,
+            // which the bot's dispatch handler passes to the pool as they come.
+            std::printf("gateway op 4: %s\n",
+                        boost::json::serialize(lavalink::voice_join(guild, channel)).c_str());
+            const std::string server =
+                R"({"op":0,"t":"VOICE_SERVER_UPDATE","d":{"token":"vtoken",)"
+                R"("guild_id":"817327181659111454","endpoint":"us-east1.discord.media:443"}})";
+            pool.feed_voice(std::string_view(server));
+            const std::string state =
+                R"({"op":0,"t":"VOICE_STATE_UPDATE","d":{"guild_id":"817327181659111454",)"
+                R"("channel_id":"900000000000000001","user_id":")" +
+                user_id.to_string() + R"(","session_id":"vsession"}})";
+            pool.feed_voice(std::string_view(state));
+            co_await pool.connect_voice(guild, channel, asio::use_awaitable);
+            std::printf("voice connected on %s\n", pool.player(guild)->node.c_str());
+          }
           auto loaded = co_await pool.load_tracks(identifier, asio::use_awaitable);
           const lavalink::Track* track = std::get_if<lavalink::Track>(&loaded);
           if (const auto* search = std::get_if<lavalink::SearchResult>(&loaded);
@@ -101,8 +123,6 @@ int main(int argc, char** argv) {
           if (!track) throw std::runtime_error("nothing found for " + identifier);
           lavalink::PlayerUpdate play;
           play.track = lavalink::PlayerUpdate::TrackUpdate{.encoded = track->encoded};
-          // A real bot also sets play.voice from Discord's VOICE_STATE_UPDATE and
-          // VOICE_SERVER_UPDATE (token, endpoint, session id, channel id).
           co_await pool.update_player(guild, std::move(play), asio::use_awaitable);
           const auto first = pool.player(guild)->node;
 
@@ -115,15 +135,17 @@ int main(int argc, char** argv) {
           } else {
             std::printf("stop %s to see the failover\n", first.c_str());
           }
-          while (!moved) {
+          for (int waited = 0; !moved; ++waited) {
+            if (simulated && waited == 200) throw std::runtime_error("no failover within 10 s");
             timer.expires_after(50ms);
             co_await timer.async_wait(asio::use_awaitable);
           }
           const auto record = *pool.player(guild);
           std::printf(
-              "now on %s at %lld ms\n", record.node.c_str(),
-              static_cast<long long>(record.position_at(std::chrono::steady_clock::now()).count()));
-          exit_code = 0;
+              "now on %s at %lld ms, voice channel %s\n", record.node.c_str(),
+              static_cast<long long>(record.position_at(std::chrono::steady_clock::now()).count()),
+              record.voice && record.voice->channel_id ? record.voice->channel_id->c_str() : "-");
+          exit_code = simulated && !(record.voice && record.voice->channel_id) ? 1 : 0;
         } catch (const std::exception& e) {
           std::fprintf(stderr, "error: %s\n", e.what());
         }

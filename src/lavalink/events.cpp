@@ -1,14 +1,12 @@
-// Parsing the node's WebSocket messages. Numbers are read liberally (a numeric string counts, as
-// NodeLink writes some), and every failure turns into an UnknownMessage carrying the BuildError,
+// Parsing the node's WebSocket messages. Numbers and tracks are read by the model readers
+// (json_io), as liberally as REST answers (a numeric string counts, `track: {}` is no track), and
+// every failure turns into an UnknownMessage carrying the BuildError,
 // so that one odd message never costs the connection.
 #include "cadence/lavalink/events.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_to.hpp>
-#include <charconv>
-#include <cmath>
-#include <limits>
 
 #include "lavalink/json_io.hpp"
 
@@ -20,40 +18,13 @@ using detail::Path;
 
 namespace {
 
+// Numbers go through the model readers (json_io), which take numeric strings as NodeLink writes
+// them, so that events and REST answers read the same shapes the same way.
 std::int64_t lenient_int64(const json::value& v, const Path& path) {
-  if (v.is_string()) {
-    const auto s = std::string_view(v.get_string());
-    std::int64_t out = 0;
-    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    if (ec == std::errc() && ptr == s.data() + s.size() && !s.empty()) return out;
-    // "1.0" or "1e3": through double, when exact.
-    double d = 0;
-    const auto [dptr, dec] = std::from_chars(s.data(), s.data() + s.size(), d);
-    if (dec == std::errc() && dptr == s.data() + s.size() && std::trunc(d) == d &&
-        std::abs(d) < 9.0e18)
-      return static_cast<std::int64_t>(d);
-    path.fail("expected an integer, got a string that is not one");
-  }
   return detail::as_int64(v, path);
 }
-
-double lenient_double(const json::value& v, const Path& path) {
-  if (v.is_string()) {
-    const auto s = std::string_view(v.get_string());
-    double d = 0;
-    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-    if (ec == std::errc() && ptr == s.data() + s.size() && !s.empty()) return d;
-    path.fail("expected a number, got a string that is not one");
-  }
-  return detail::as_double(v, path);
-}
-
-int lenient_int(const json::value& v, const Path& path) {
-  const auto i = lenient_int64(v, path);
-  if (i < std::numeric_limits<int>::min() || i > std::numeric_limits<int>::max())
-    path.fail("integer is out of range");
-  return static_cast<int>(i);
-}
+double lenient_double(const json::value& v, const Path& path) { return detail::as_double(v, path); }
+int lenient_int(const json::value& v, const Path& path) { return detail::as_int(v, path); }
 
 bool lenient_bool(const json::value& v, const Path& path) {
   if (v.is_string()) {
@@ -135,8 +106,11 @@ TrackEndReason parse_reason(std::string_view text) {
   return TrackEndReason::unknown;
 }
 
+// The same reader as a player's track: NodeLink's `track: {}` (no encoded, no info) is "no
+// track", which an event carries as an empty Track (encoded == "").
 Track track_field(const ObjectReader& r) {
-  return detail::read_track(required(r, "track"), r.path().field("track"));
+  auto track = detail::read_track_or_none(required(r, "track"), r.path().field("track"));
+  return track ? std::move(*track) : Track{};
 }
 
 std::optional<NodeEvent> read_event(const ObjectReader& r, std::string_view type) {

@@ -129,6 +129,10 @@ class ObjectReader {
 // Readers for types nested in other types' JSON, so that their paths continue the parent's.
 TrackInfo read_track_info(const json::value& v, const Path& path);
 Track read_track(const json::value& v, const Path& path);
+/// A track, or std::nullopt for null and for an object that names no track (neither `encoded`
+/// nor `info`, at most userData or pluginInfo: NodeLink's `track: {}` after a userData-only
+/// PATCH). Any other incomplete object is still a BuildError.
+std::optional<Track> read_track_or_none(const json::value& v, const Path& path);
 Filters read_filters(const json::value& v, const Path& path);
 VoiceState read_voice_state(const json::value& v, const Path& path);
 Player read_player(const json::value& v, const Path& path);

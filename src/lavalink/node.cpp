@@ -197,6 +197,7 @@ std::chrono::steady_clock::time_point Node::stats_time() const noexcept {
 std::optional<std::chrono::seconds> Node::resume_timeout() const noexcept {
   return state_->resume_timeout;
 }
+const std::optional<Info>& Node::info() const noexcept { return state_->info; }
 Rest& Node::rest() noexcept { return *state_->rest; }
 Node::executor_type Node::get_executor() const noexcept { return state_->executor; }
 

@@ -51,6 +51,16 @@ void enable_resuming_now(const std::shared_ptr<NodeState>& s) {
                           });
 }
 
+// What the node supports (source managers, filters, plugins), for capability gating; asked at
+// every new session because the server behind the URL may have been upgraded or reconfigured.
+// A failure leaves the last known value (or none: then nothing is gated).
+void fetch_info(const std::shared_ptr<NodeState>& s) {
+  s->rest->info([weak = std::weak_ptr<NodeState>(s)](std::exception_ptr e, Info info) {
+    const auto self = weak.lock();
+    if (!e && self && !self->destroyed) self->info = std::move(info);
+  });
+}
+
 // Applies what the Node itself tracks, then reports the event.
 void handle(const std::shared_ptr<NodeState>& s, NodeEvent event,
             const std::string& header_resumed) {
@@ -67,6 +77,7 @@ void handle(const std::shared_ptr<NodeState>& s, NodeEvent event,
     s->healthy = true;
     s->arm_health();
     if (!ready->resumed) enable_resuming_now(s);
+    if (!ready->resumed || !s->info) fetch_info(s);
     s->emit(event);
     s->wake_waiters();
     return;

@@ -10,6 +10,7 @@
 #include <boost/system/system_error.hpp>
 #include <stdexcept>
 
+#include "cadence/lavalink/capabilities.hpp"
 #include "cadence/lavalink/error.hpp"
 #include "lavalink/pool_state.hpp"
 
@@ -28,29 +29,6 @@ namespace {
 
 NoSessionsError no_sessions() {
   return NoSessionsError("no Lavalink node is connected (NodePool has no usable session)");
-}
-
-template <class T>
-void take(std::optional<T>& into, const std::optional<T>& from) {
-  if (from) into = from;
-}
-
-Filters merged(Filters base, const Filters& c) {
-  take(base.volume, c.volume);
-  take(base.equalizer, c.equalizer);
-  take(base.karaoke, c.karaoke);
-  take(base.timescale, c.timescale);
-  take(base.tremolo, c.tremolo);
-  take(base.vibrato, c.vibrato);
-  take(base.rotation, c.rotation);
-  take(base.distortion, c.distortion);
-  take(base.channel_mix, c.channel_mix);
-  take(base.low_pass, c.low_pass);
-  if (c.plugin_filters) {
-    if (!base.plugin_filters) base.plugin_filters.emplace();
-    for (const auto& [key, value] : *c.plugin_filters) (*base.plugin_filters)[key] = value;
-  }
-  return base;
 }
 
 Snapshot make_snapshot(const PoolState& s) {
@@ -108,7 +86,10 @@ NodePool::NodePool(executor_type executor, NodePoolOptions options)
 
 NodePool::~NodePool() {
   auto& s = *state_;
+  // First, while the pool still works: its waiting joins complete with operation_aborted.
+  s.voice.reset();
   s.destroyed = true;
+  s.moves_changed();
   s.handler = nullptr;
   s.move_handler = nullptr;
   s.ready_signal.cancel();
@@ -130,6 +111,7 @@ Node& NodePool::add_node(NodeOptions options) {
   });
   auto& node = *pn->node;
   s.nodes.push_back(std::move(pn));
+  if (!s.voice) s.voice = detail::make_voice_joiner(state_, node.options().user_id);
   if (s.started) node.start();
   return node;
 }
@@ -245,10 +227,24 @@ void NodePool::start_load_tracks(std::string identifier, std::string node,
   auto run = [](std::shared_ptr<PoolState> s, std::string id,
                 std::string named) -> asio::awaitable<LoadResult> {
     if (s->destroyed) throw_aborted();
-    PoolNode* n = named.empty() ? s->best(nullptr) : s->find(named);
+    // A load goes to a node with the source manager it needs (per /v4/info; a node that has
+    // not answered /v4/info yet may try).
+    const auto source = required_source_manager(id);
+    const auto has_source = [&](const PoolNode& c) {
+      const auto& info = c.node->info();
+      return !source || !info || has_source_manager(*info, *source);
+    };
+    const auto lacking = [&](const std::string& where) {
+      return NotSupportedError(
+          "source manager " + std::string(*source),
+          fmt::format("{} the {} source manager, which this identifier needs", where, *source));
+    };
+    PoolNode* n = named.empty() ? s->best(nullptr, has_source) : s->find(named);
     if (!named.empty() && !n)
       throw std::invalid_argument("lavalink::NodePool has no node named " + named);
+    if (!n && s->best(nullptr)) throw lacking("no connected Lavalink node has");
     if (!n || !PoolState::usable(*n)) throw no_sessions();
+    if (!has_source(*n)) throw lacking("Lavalink node " + named + " does not have");
     auto [error, result] =
         co_await n->node->rest().load_tracks(std::move(id), asio::as_tuple(asio::use_awaitable));
     if (s->destroyed) throw_aborted();
@@ -266,59 +262,10 @@ void NodePool::start_load_tracks(std::string identifier, std::string node,
 
 void NodePool::start_update_player(Snowflake guild_id, PlayerUpdate update, std::string node,
                                    bool merge_filters, Handler<Player> handler) {
-  auto run = [](std::shared_ptr<PoolState> s, Snowflake guild, PlayerUpdate u, std::string named,
-                bool merge) -> asio::awaitable<Player> {
-    if (s->destroyed) throw_aborted();
-    u.validate();
-    auto it = s->players.find(guild);
-    PoolNode* n = nullptr;
-    if (!named.empty()) {
-      n = s->find(named);
-      if (!n) throw std::invalid_argument("lavalink::NodePool has no node named " + named);
-      if (it != s->players.end() && it->second.node != named)
-        throw std::invalid_argument(
-            fmt::format("the player of guild {} is on node {}; use NodePool::move to change nodes",
-                        guild.to_string(), it->second.node));
-    } else if (it != s->players.end()) {
-      n = s->find(it->second.node);
-    } else {
-      n = s->best(nullptr);
-    }
-    if (!n || !PoolState::usable(*n)) throw no_sessions();
-    if (it != s->players.end() && it->second.moving)
-      throw NoSessionsError(fmt::format(
-          "the player of guild {} is moving to another node; try again when it has moved",
-          guild.to_string()));
-    const bool created = it == s->players.end();
-    if (created) {
-      PlayerRecord record;
-      record.guild_id = guild;
-      it = s->players.emplace(guild, std::move(record)).first;
-      s->assign(it->second, n->node->name());
-    }
-    if (merge && u.filters) u.filters = merged(it->second.filters, *u.filters);
-    const auto sent = u;
-    std::string session = n->node->session_id();
-    auto [error, answer] = co_await n->node->rest().update_player(
-        std::move(session), guild, std::move(u), asio::as_tuple(asio::use_awaitable));
-    if (s->destroyed) throw_aborted();
-    it = s->players.find(guild);
-    if (error) {
-      // A player that never came to exist is forgotten.
-      if (created && it != s->players.end() && !it->second.track) {
-        s->assign(it->second, {});
-        s->players.erase(it);
-      }
-      std::rethrow_exception(error);
-    }
-    if (it != s->players.end() && it->second.node == n->node->name())
-      it->second.apply(answer, &sent, PoolClock::now());
-    s->dirty = true;
-    co_return answer;
-  };
-  asio::co_spawn(state_->executor,
-                 run(state_, guild_id, std::move(update), std::move(node), merge_filters),
-                 std::move(handler));
+  asio::co_spawn(
+      state_->executor,
+      detail::update_player(state_, guild_id, std::move(update), std::move(node), merge_filters),
+      std::move(handler));
 }
 
 void NodePool::start_update_filters(Snowflake guild_id, Filters changes, Handler<Player> handler) {
@@ -336,6 +283,8 @@ void NodePool::start_destroy_player(Snowflake guild_id, VoidHandler handler) {
     s->assign(it->second, {});
     s->players.erase(it);
     s->waiting.erase(guild);
+    // A later join of this guild must wait for fresh voice events, not replay the old pair.
+    if (s->voice) s->voice->forget(guild);
     if (!n || !PoolState::usable(*n)) {
       if (n) detail::destroy_best_effort(*n, guild);
       co_return;

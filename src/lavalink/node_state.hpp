@@ -44,6 +44,7 @@ struct NodeState : std::enable_shared_from_this<NodeState> {
   std::string session_id;
   bool resumed = false;
   std::optional<Stats> stats;
+  std::optional<Info> info;
   std::chrono::steady_clock::time_point stats_time{};
   std::optional<std::chrono::seconds> resume_timeout;
   unsigned attempt = 0;

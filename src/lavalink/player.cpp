@@ -7,17 +7,6 @@ namespace cadence::lavalink {
 namespace detail {
 PlayerState read_player_state(const json::value& v, const Path& path);
 
-namespace {
-// NodeLink answers a PATCH that only sets track.userData with `track: {}`. An object that names
-// no track (neither `encoded` nor `info`, at most userData or pluginInfo) means "no track"; any
-// other incomplete object is still a BuildError.
-bool names_no_track(const json::value& v) {
-  if (!v.is_object()) return false;
-  for (const auto& field : v.get_object())
-    if (field.key() != "userData" && field.key() != "pluginInfo") return false;
-  return true;
-}
-}  // namespace
 }  // namespace detail
 
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Player& p) {
@@ -46,13 +35,15 @@ Player read_player(const json::value& jv, const Path& root) {
     if (!id) root.field("guildId").fail("not a Discord id: \"" + text + "\"");
     p.guild_id = *id;
   }
-  if (const json::value* t = r.optional("track"); t && !names_no_track(*t))
-    p.track = read_track(*t, root.field("track"));
+  // NodeLink answers a PATCH that only sets track.userData with `track: {}`: no track.
+  if (const json::value* t = r.optional("track"))
+    p.track = read_track_or_none(*t, root.field("track"));
   p.volume = r.integer("volume");
   p.paused = r.boolean("paused");
   p.state = read_player_state(r.require("state"), root.field("state"));
   // Servers that leave out (or null) voice or filters mean "none": not connected, no filters.
-  if (const json::value* v = r.optional("voice")) p.voice = read_voice_state(*v, root.field("voice"));
+  if (const json::value* v = r.optional("voice"))
+    p.voice = read_voice_state(*v, root.field("voice"));
   if (const json::value* f = r.optional("filters"))
     p.filters = read_filters(*f, root.field("filters"));
   return p;

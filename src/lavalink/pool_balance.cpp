@@ -43,12 +43,13 @@ double PoolState::penalty_of(PoolNode& n) const {
   return options.penalty_hook ? options.penalty_hook(*n.node, p) : p;
 }
 
-PoolNode* PoolState::best(const PoolNode* exclude) const {
+PoolNode* PoolState::best(const PoolNode* exclude,
+                          const std::function<bool(const PoolNode&)>& eligible) const {
   PoolNode* chosen = nullptr;
   double lowest = 0;
   bool chosen_in_region = false;
   for (const auto& n : nodes) {
-    if (n.get() == exclude || !usable(*n)) continue;
+    if (n.get() == exclude || !usable(*n) || (eligible && !eligible(*n))) continue;
     const bool in_region =
         !options.preferred_region.empty() && n->node->options().region == options.preferred_region;
     const double p = penalty_of(*n);

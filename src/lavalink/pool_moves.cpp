@@ -32,6 +32,10 @@ void PoolState::release_waiting() {
   waiting.clear();
 }
 
+void PoolState::moves_changed() {
+  for (auto* timer : move_waiters) timer->cancel();
+}
+
 void PoolState::emit_move(PlayerMove move) {
   if (destroyed || !move_handler) return;
   const auto copy = move_handler;
@@ -74,6 +78,7 @@ asio::awaitable<std::exception_ptr> move_player(std::shared_ptr<PoolState> s, Sn
     auto error = std::make_exception_ptr(NoSessionsError(fmt::format(
         "no Lavalink node can take the player of guild {}; it waits for one", guild.to_string())));
     s->emit_move(PlayerMove{guild, from, {}, error});
+    s->moves_changed();
     co_return error;
   }
   const auto sent = it->second.restore_update(PoolClock::now());
@@ -88,6 +93,7 @@ asio::awaitable<std::exception_ptr> move_player(std::shared_ptr<PoolState> s, Sn
   if (it == s->players.end()) {
     // Destroyed by the user meanwhile.
     if (!error) destroy_best_effort(*target, guild);
+    s->moves_changed();
     co_return nullptr;
   }
   auto& record = it->second;
@@ -101,6 +107,7 @@ asio::awaitable<std::exception_ptr> move_player(std::shared_ptr<PoolState> s, Sn
       s->waiting.insert(guild);
     }
     s->emit_move(PlayerMove{guild, from, {}, error});
+    s->moves_changed();
     co_return error;
   }
   s->move_failures.erase(guild);
@@ -110,6 +117,7 @@ asio::awaitable<std::exception_ptr> move_player(std::shared_ptr<PoolState> s, Sn
   if (old && old != target) destroy_best_effort(*old, guild);
   s->emit_move(
       PlayerMove{guild, old == target ? std::string() : from, target->node->name(), nullptr});
+  s->moves_changed();
   co_return nullptr;
 }
 

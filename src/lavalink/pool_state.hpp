@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "cadence/lavalink/node_pool.hpp"
+#include "cadence/lavalink/voice_joiner.hpp"
 
 namespace cadence::lavalink::detail {
 
@@ -52,13 +54,20 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
   NodePool::MoveHandler move_handler;
   boost::asio::steady_timer ready_signal;
   boost::asio::steady_timer snapshot_timer;
+  /// Joins the bot's voice events per guild and sends the voice PATCH through update_player;
+  /// made with the first node (which names the bot's user id), destroyed before the nodes.
+  std::unique_ptr<VoiceJoiner> voice;
+  /// Timers of update_player calls waiting for a player's move; cancelled when a move ends.
+  std::set<boost::asio::steady_timer*> move_waiters;
 
   PoolNode* find(const std::string& name) const;
   [[nodiscard]] static bool usable(const PoolNode& n);
   // pool_balance.cpp
   [[nodiscard]] double penalty_of(PoolNode& n) const;
-  /// The usable node with the lowest penalty (preferred region first), other than `exclude`.
-  PoolNode* best(const PoolNode* exclude) const;
+  /// The usable node with the lowest penalty (preferred region first), other than `exclude`,
+  /// among those `eligible` accepts (all when it is empty).
+  PoolNode* best(const PoolNode* exclude,
+                 const std::function<bool(const PoolNode&)>& eligible = {}) const;
   void record_failure(PoolNode& n, PoolNode::Failure kind);
   /// Moves the player's placement (and the nodes' counts) to `node` (empty: none).
   void assign(PlayerRecord& record, const std::string& node);
@@ -74,7 +83,14 @@ struct PoolState : std::enable_shared_from_this<PoolState> {
   void release_waiting();
   void pump();
   void emit_move(PlayerMove move);
+  /// Wakes the update_player calls that wait for a move.
+  void moves_changed();
 };
+
+/// NodePool::update_player's work (pool_update.cpp): placement, capability checks, waiting for
+/// a move, moving off a node that is down, the PATCH and the record.
+boost::asio::awaitable<Player> update_player(std::shared_ptr<PoolState> s, Snowflake guild,
+                                             PlayerUpdate update, std::string node, bool merge);
 
 /// Re-creates the guild's player on `forced` (or on the best node) from the client-side state.
 /// Completes with nullptr on success, else the error (also reported to the move handler).
@@ -84,6 +100,10 @@ boost::asio::awaitable<std::exception_ptr> move_player(std::shared_ptr<PoolState
 /// After a resume: the server's players are taken over (or destroyed when the pool placed the
 /// guild elsewhere meanwhile); the pool's players the server lacks are re-created.
 boost::asio::awaitable<void> reconcile(std::shared_ptr<PoolState> s, PoolNode* n);
+
+/// The pool's voice joiner (pool_voice.cpp): its PATCHes go through update_player.
+std::unique_ptr<VoiceJoiner> make_voice_joiner(const std::shared_ptr<PoolState>& s,
+                                               Snowflake bot_user_id);
 
 /// A destroy that nobody waits for (a lost node, a player that moved away).
 void destroy_best_effort(PoolNode& n, Snowflake guild);

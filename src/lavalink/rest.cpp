@@ -169,7 +169,8 @@ void Rest::start_update_session(std::string session_id, SessionUpdate update,
             .route = "PATCH /v4/sessions/{sessionId}",
             // Setting the same values twice has the effect of setting them once.
             .idempotent = true,
-            .invalid = detail::check_session(session_id)};
+            .invalid = detail::check_session(session_id),
+            .optional_route = true};
   detail::spawn<SessionState>(state_, std::move(call), std::move(handler), model<SessionState>());
 }
 
@@ -192,7 +193,8 @@ void Rest::start_version(Handler<std::string> handler) {
 void Rest::start_routeplanner_status(Handler<std::optional<RoutePlannerStatus>> handler) {
   Call call{.target = "/v4/routeplanner/status",
             .expect = Expect::body_or_204,
-            .route = "GET /v4/routeplanner/status"};
+            .route = "GET /v4/routeplanner/status",
+            .optional_route = true};
   detail::spawn<std::optional<RoutePlannerStatus>>(
       state_, std::move(call), std::move(handler),
       [](const http::Response& r) -> std::optional<RoutePlannerStatus> {
@@ -207,7 +209,8 @@ void Rest::start_free_address(std::string address, VoidHandler handler) {
             .body = json::serialize(json::object{{"address", address}}),
             .expect = Expect::no_body,
             .route = "POST /v4/routeplanner/free/address",
-            .idempotent = true};
+            .idempotent = true,
+            .optional_route = true};
   detail::spawn_void(state_, std::move(call), std::move(handler));
 }
 
@@ -216,7 +219,8 @@ void Rest::start_free_all_addresses(VoidHandler handler) {
             .target = "/v4/routeplanner/free/all",
             .expect = Expect::no_body,
             .route = "POST /v4/routeplanner/free/all",
-            .idempotent = true};
+            .idempotent = true,
+            .optional_route = true};
   detail::spawn_void(state_, std::move(call), std::move(handler));
 }
 

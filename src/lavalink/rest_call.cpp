@@ -62,7 +62,14 @@ http::Request RestState::make_request(Call& call) const {
 
 std::exception_ptr check_response(const http::Response& response, const Call& call) {
   if (!is_success(response.status)) {
-    if (auto error = RestRequestError::parse(response.body)) {
+    auto parsed = RestRequestError::parse(response.body);
+    if (response.status == 404 && call.optional_route &&
+        (!parsed || parsed->message() != "Session not found")) {
+      return std::make_exception_ptr(NotSupportedError(
+          call.route,
+          std::string(call.route) + " is not supported by this node (it answered 404)"));
+    }
+    if (auto& error = parsed) {
       return std::make_exception_ptr(std::move(*error));
     }
     return std::make_exception_ptr(

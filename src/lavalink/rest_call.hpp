@@ -43,6 +43,9 @@ struct Call {
   std::optional<bool> idempotent;
   /// The caller's input was refused; completed with this instead of sending.
   std::exception_ptr invalid;
+  /// A route some servers lack (NodeLink 2.3: the session PATCH, the route planner): a 404 that
+  /// is not Lavalink's "Session not found" is a NotSupportedError.
+  bool optional_route = false;
 };
 
 struct RestState {

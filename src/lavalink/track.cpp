@@ -15,6 +15,17 @@ Track read_track(const json::value& v, const Path& path) {
   track.user_data = r.raw_object("userData");
   return track;
 }
+
+std::optional<Track> read_track_or_none(const json::value& v, const Path& path) {
+  if (v.is_null()) return std::nullopt;
+  if (v.is_object()) {
+    bool names_a_track = false;
+    for (const auto& field : v.get_object())
+      if (field.key() != "userData" && field.key() != "pluginInfo") names_a_track = true;
+    if (!names_a_track) return std::nullopt;
+  }
+  return read_track(v, path);
+}
 }  // namespace detail
 
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Track& track) {

@@ -221,6 +221,24 @@ HttpResponse LavalinkServer::Impl::handle_control(const HttpRequest& request) {
         session->socket->send(request.body);
         return HttpResponse::empty(204);
       }
+      if (action == "voice-closed") {
+        const auto body = parse_object(request.body);
+        const auto guild = string_field(body, "guildId");
+        std::uint16_t code = 4006;
+        if (const auto* c = body.if_contains("code")) {
+          if (!c->is_int64() || c->get_int64() < 1000 || c->get_int64() > 4999)
+            throw std::invalid_argument("code must be from 1000 to 4999");
+          code = static_cast<std::uint16_t>(c->get_int64());
+        }
+        std::string reason = "Session is no longer valid.";
+        if (const auto* r = body.if_contains("reason"); r && r->is_string())
+          reason = std::string(r->get_string());
+        const auto* remote = body.if_contains("byRemote");
+        const bool by_remote = !remote || !remote->is_bool() || remote->get_bool();
+        if (!voice_closed(id, guild, code, std::move(reason), by_remote))
+          return detail::json_response(404, json::object{{"message", "no player for that guild"}});
+        return HttpResponse::empty(204);
+      }
     }
   } catch (const std::exception& e) {
     return bad_request(e.what());

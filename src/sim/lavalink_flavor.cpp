@@ -6,7 +6,7 @@ namespace json = boost::json;
 
 std::string_view nodelink_version() noexcept { return "2.3.0"; }
 
-json::object nodelink_info(json::array filters) {
+json::object nodelink_info(json::array filters, const std::vector<std::string>& sources) {
   // Only the shape is NodeLink's (version numbers as strings, issue 9); the values, like the
   // Node.js-flavoured "jvm" and "lavaplayer", are the simulator's own.
   return json::object{
@@ -19,7 +19,7 @@ json::object nodelink_info(json::array filters) {
       {"git", json::object{{"branch", "main"}, {"commit", "fae1694"}, {"commitTime", -1}}},
       {"jvm", "v20.18.1"},
       {"lavaplayer", "@performanc/voice@2.2.1"},
-      {"sourceManagers", json::array{"youtube", "soundcloud", "http", "local"}},
+      {"sourceManagers", json::array(sources.begin(), sources.end())},
       {"filters", std::move(filters)},
       {"plugins", json::array{}}};
 }

@@ -14,7 +14,8 @@ namespace cadence::sim::detail {
 /// GET /version's body.
 [[nodiscard]] std::string_view nodelink_version() noexcept;
 /// GET /v4/info with the enabled filters; NodeLink writes the version numbers as strings.
-[[nodiscard]] boost::json::object nodelink_info(boost::json::array filters);
+[[nodiscard]] boost::json::object nodelink_info(boost::json::array filters,
+                                                const std::vector<std::string>& sources);
 /// A player's `voice` without a voice connection: null fields and no channelId.
 [[nodiscard]] boost::json::object nodelink_no_voice();
 /// True for the routes NodeLink 2.3 does not have: PATCH /v4/sessions/{id} (no resuming) and

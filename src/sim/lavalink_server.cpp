@@ -18,6 +18,23 @@ namespace {
 
 namespace json = boost::json;
 using detail::json_response;
+
+// What the catalogue should load for an identifier on a server with these source managers: a
+// search prefix of a source the server lacks finds nothing (as on a server without it), and
+// LavaSrc's "spsearch:" searches the catalogue when "spotify" is listed.
+std::string searchable(const std::string& identifier, const std::vector<std::string>& sources) {
+  static constexpr std::pair<std::string_view, std::string_view> prefixes[] = {
+      {"ytsearch:", "youtube"},
+      {"ytmsearch:", "youtube"},
+      {"scsearch:", "soundcloud"},
+      {"spsearch:", "spotify"}};
+  for (const auto& [prefix, source] : prefixes) {
+    if (!identifier.starts_with(prefix)) continue;
+    if (std::find(sources.begin(), sources.end(), source) == sources.end()) return "sim:empty";
+    if (source == "spotify") return "sim:search:" + identifier.substr(prefix.size());
+  }
+  return identifier;
+}
 using detail::lavalink_error;
 
 constexpr std::string_view all_filters[] = {"volume",     "equalizer", "karaoke",  "timescale",
@@ -265,7 +282,9 @@ HttpResponse LavalinkServer::Impl::route(const HttpRequest& request, std::string
         if (std::find(options.disabled_filters.begin(), options.disabled_filters.end(), f) ==
             options.disabled_filters.end())
           filters.emplace_back(f);
-      if (nodelink) return json_response(200, detail::nodelink_info(std::move(filters)));
+      if (nodelink)
+        return json_response(200,
+                             detail::nodelink_info(std::move(filters), options.source_managers));
       const json::object info{
           {"version", json::object{{"semver", "4.2.2"},
                                    {"major", 4},
@@ -278,7 +297,8 @@ HttpResponse LavalinkServer::Impl::route(const HttpRequest& request, std::string
            json::object{{"branch", "main"}, {"commit", "d7d5a54"}, {"commitTime", 1775908800000}}},
           {"jvm", "21.0.6"},
           {"lavaplayer", "2.2.4"},
-          {"sourceManagers", json::array{"youtube", "soundcloud", "http", "local"}},
+          {"sourceManagers",
+           json::array(options.source_managers.begin(), options.source_managers.end())},
           {"filters", std::move(filters)},
           {"plugins",
            json::array{json::object{{"name", "lavasearch-plugin"}, {"version", "1.0.0"}},
@@ -296,7 +316,8 @@ HttpResponse LavalinkServer::Impl::route(const HttpRequest& request, std::string
         return lavalink_error(request, 400,
                               "Required request parameter 'identifier' for method parameter type "
                               "String is not present");
-      const auto loaded = catalogue.load(*identifier);
+      const auto loaded =
+          catalogue.load(searchable(std::string(*identifier), options.source_managers));
       if (loaded.kind == detail::LavalinkCatalogue::Kind::unknown_type)
         return lavalink_error(request, 500, "Identifier returned unknown audio item type");
       return json_response(200, detail::LavalinkCatalogue::result_json(loaded));

@@ -12,7 +12,7 @@
 #include <map>
 
 #include "cadence/lavalink/error.hpp"
-#include "lavalink/node_harness.hpp"
+#include "lavalink/pool_harness.hpp"
 #include "sim/lavalink_test_support.hpp"
 #include "support/expect_error.hpp"
 
@@ -23,106 +23,18 @@ namespace lavalink = cadence::lavalink;
 using namespace std::chrono_literals;
 using cadence::Snowflake;
 using cadence::test::expect_error;
+using cadence::test::Pool;
+using cadence::test::PoolSim;
 using cadence::test::run_until;
+using cadence::test::server_players;
 using cadence::test::SimInstance;
 using cadence::test::what;
 using Clock = std::chrono::steady_clock;
 
-constexpr auto long_track = "never-gonna-give-you-up";  // 3:33, outlasts every test
+constexpr auto long_track = cadence::test::long_track;
 
-cadence::sim::LavalinkServerOptions sim_options() {
-  cadence::sim::LavalinkServerOptions o;
-  o.player_update_interval = 100ms;
-  return o;
-}
-
-// A pool on the test thread's io_context over the given instances, named a, b, c, ...
-struct Pool {
-  explicit Pool(std::vector<SimInstance*> sims, lavalink::NodePoolOptions options = {})
-      : pool(io.get_executor(), std::move(options)) {
-    char name = 'a';
-    for (auto* sim : sims) pool.add_node(sim->node_options(std::string(1, name++)));
-    pool.set_event_handler([this](lavalink::Node& node, const lavalink::NodeEvent& e) {
-      events.emplace_back(node.name(), e);
-    });
-    pool.set_move_handler([this](const lavalink::PlayerMove& m) { moves.push_back(m); });
-  }
-
-  void start_and_wait(std::size_t connected) {
-    pool.start();
-    ASSERT_TRUE(until([&] {
-      std::size_t n = 0;
-      for (auto* node : pool.nodes()) n += node->status() == lavalink::Node::Status::connected;
-      return n == connected;
-    }));
-  }
-  template <class Pred>
-  bool until(Pred p, std::chrono::milliseconds limit = 5s) {
-    return run_until(io, p, limit);
-  }
-
-  static lavalink::PlayerUpdate play(const std::string& encoded,
-                                     std::chrono::milliseconds position = 0ms) {
-    lavalink::PlayerUpdate u;
-    u.track = lavalink::PlayerUpdate::TrackUpdate{.encoded = encoded};
-    if (position > 0ms) u.position = position;
-    return u;
-  }
-
-  // Issues every update at once and runs until all answered; returns the failures.
-  std::size_t update_all(const std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>>& updates,
-                         const std::string& node = {}) {
-    std::size_t done = 0;
-    std::size_t failed = 0;
-    for (const auto& [guild, update] : updates) {
-      pool.update_player(guild, update, node, [&](std::exception_ptr e, lavalink::Player) {
-        ++done;
-        if (e) {
-          ++failed;
-          ADD_FAILURE() << what(e);
-        }
-      });
-    }
-    EXPECT_TRUE(until([&] { return done == updates.size(); }, 10s));
-    return failed;
-  }
-
-  std::map<std::string, int> placement() const {
-    std::map<std::string, int> out;
-    for (const auto& p : pool.players()) ++out[p.node];
-    return out;
-  }
-
-  template <class T>
-  std::size_t count(const std::string& node, std::function<bool(const T&)> pred = {}) const {
-    std::size_t n = 0;
-    for (const auto& [name, e] : events)
-      if (const auto* t = std::get_if<T>(&e); t && name == node && (!pred || pred(*t))) ++n;
-    return n;
-  }
-
-  asio::io_context io;
-  lavalink::NodePool pool;
-  std::vector<std::pair<std::string, lavalink::NodeEvent>> events;
-  std::vector<lavalink::PlayerMove> moves;
-};
-
-// The players of every session of an instance, by guild, as the server has them (JSON).
-std::map<std::uint64_t, boost::json::object> server_players(SimInstance& sim) {
-  std::map<std::uint64_t, boost::json::object> out;
-  cadence::sim::test::LavalinkClient client(sim->port());
-  for (const auto& id : sim->session_ids()) {
-    const auto reply = client.get("/v4/sessions/" + id + "/players");
-    EXPECT_EQ(reply.status, 200u);
-    const auto list = boost::json::parse(reply.body).as_array();
-    for (const auto& p : list)
-      out[std::stoull(std::string(p.at("guildId").as_string()))] = p.as_object();
-  }
-  return out;
-}
-
-TEST(NodePool, NoConnectedNodeIsNoSessionsErrorAtOnce) {
-  SimInstance sim;
+TEST_P(PoolSim, NoConnectedNodeIsNoSessionsErrorAtOnce) {
+  SimInstance sim(flavored());
   auto options = sim.node_options("a");
   sim.stop();
   asio::io_context io;
@@ -141,7 +53,7 @@ TEST(NodePool, NoConnectedNodeIsNoSessionsErrorAtOnce) {
   EXPECT_TRUE(pool.players().empty());
 }
 
-TEST(NodePool, EmptyPoolIsNoSessionsError) {
+TEST_P(PoolSim, EmptyPoolIsNoSessionsError) {
   asio::io_context io;
   lavalink::NodePool pool(io.get_executor());
   pool.start();
@@ -150,7 +62,7 @@ TEST(NodePool, EmptyPoolIsNoSessionsError) {
   expect_error<lavalink::NoSessionsError>(loaded.error);
 }
 
-TEST(NodePool, LoadsOnABestNode) {
+TEST_P(PoolSim, LoadsOnABestNode) {
   SimInstance a(sim_options());
   Pool p({&a});
   p.start_and_wait(1);
@@ -160,7 +72,7 @@ TEST(NodePool, LoadsOnABestNode) {
   EXPECT_TRUE(std::holds_alternative<lavalink::Track>(loaded.value));
 }
 
-TEST(NodePool, BalancingFollowsPenaltiesAndShiftsWithReportedCpu) {
+TEST_P(PoolSim, BalancingFollowsPenaltiesAndShiftsWithReportedCpu) {
   SimInstance a(sim_options());
   SimInstance b(sim_options());
   Pool p({&a, &b});
@@ -200,7 +112,7 @@ TEST(NodePool, BalancingFollowsPenaltiesAndShiftsWithReportedCpu) {
       50, 50, split["a"] - 50, split["b"] - 50);
 }
 
-TEST(NodePool, KilledNodeMovesEveryPlayerWithItsState) {
+TEST_P(PoolSim, KilledNodeMovesEveryPlayerWithItsState) {
   SimInstance a(sim_options());
   SimInstance b(sim_options());
   lavalink::NodePoolOptions options;
@@ -273,7 +185,7 @@ TEST(NodePool, KilledNodeMovesEveryPlayerWithItsState) {
   EXPECT_EQ(p.moves.size(), static_cast<std::size_t>(count));
 }
 
-TEST(NodePool, DroppedConnectionResumesAndKeepsThePlayers) {
+TEST_P(PoolSim, DroppedConnectionResumesAndKeepsThePlayers) {
   SimInstance a(sim_options());
   SimInstance b(sim_options());
   Pool p({&a, &b});
@@ -282,10 +194,25 @@ TEST(NodePool, DroppedConnectionResumesAndKeepsThePlayers) {
   std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>> updates;
   for (std::uint64_t g = 1; g <= 5; ++g) updates.emplace_back(Snowflake(g), Pool::play(track));
   ASSERT_EQ(p.update_all(updates, "a"), 0u);
-  ASSERT_TRUE(p.until([&] { return a->stats().routes["PATCH /v4/sessions/{sessionId}"] >= 1; }));
+  // Resuming enabled on the server (NodeLink has no session PATCH to wait for).
+  if (!nodelink()) {
+    ASSERT_TRUE(p.until([&] { return a->stats().routes["PATCH /v4/sessions/{sessionId}"] >= 1; }));
+  }
   const auto session = p.pool.node("a")->session_id();
 
   ASSERT_TRUE(a->drop_websocket());
+  if (nodelink()) {
+    // No resuming on NodeLink 2.3: a new session, and the pool re-creates the five players.
+    ASSERT_TRUE(p.until([&] {
+      if (p.moves.size() < 5) return false;
+      for (const auto& r : p.pool.players())
+        if (r.moving || !r.track) return false;
+      return true;
+    }));
+    EXPECT_NE(p.pool.node("a")->session_id(), session);
+    EXPECT_EQ(server_players(a).size() + server_players(b).size(), 5u);
+    return;
+  }
   ASSERT_TRUE(p.until([&] {
     return p.count<lavalink::ReadyEvent>("a", [](const auto& r) { return r.resumed; }) == 1;
   }));
@@ -298,7 +225,7 @@ TEST(NodePool, DroppedConnectionResumesAndKeepsThePlayers) {
   EXPECT_EQ(a->stats().sessions_resumed, 1u);
 }
 
-TEST(NodePool, WithoutResumingPlayersAreRecreatedOnTheNewSession) {
+TEST_P(PoolSim, WithoutResumingPlayersAreRecreatedOnTheNewSession) {
   SimInstance a(sim_options());
   lavalink::NodePoolOptions options;
   options.resume_timeout = std::nullopt;
@@ -329,7 +256,7 @@ TEST(NodePool, WithoutResumingPlayersAreRecreatedOnTheNewSession) {
   }
 }
 
-TEST(NodePool, RestartedInstanceGetsItsPlayersBackAfterWaiting) {
+TEST_P(PoolSim, RestartedInstanceGetsItsPlayersBackAfterWaiting) {
   SimInstance a(sim_options());
   Pool p({&a});
   p.start_and_wait(1);
@@ -349,7 +276,7 @@ TEST(NodePool, RestartedInstanceGetsItsPlayersBackAfterWaiting) {
   EXPECT_EQ(server_players(a).size(), 5u);
 }
 
-TEST(NodePool, RestartFromASnapshotTakesThePlayersOver) {
+TEST_P(PoolSim, RestartFromASnapshotTakesThePlayersOver) {
   SimInstance a(sim_options());
   const auto path = (std::filesystem::temp_directory_path() /
                      ("cadence-snapshot-" + std::to_string(::getpid()) + ".json"))
@@ -368,7 +295,11 @@ TEST(NodePool, RestartFromASnapshotTakesThePlayersOver) {
       updates.emplace_back(Snowflake(g), std::move(u));
     }
     ASSERT_EQ(p.update_all(updates), 0u);
-    ASSERT_TRUE(p.until([&] { return a->stats().routes["PATCH /v4/sessions/{sessionId}"] >= 1; }));
+    // Resuming enabled on the server (NodeLink has no session PATCH to wait for).
+    if (!nodelink()) {
+      ASSERT_TRUE(
+          p.until([&] { return a->stats().routes["PATCH /v4/sessions/{sessionId}"] >= 1; }));
+    }
     session = p.pool.node("a")->session_id();
     p.pool.save_snapshot();
   }  // the process "exits": the socket closes, the server keeps the session for its timeout
@@ -384,9 +315,15 @@ TEST(NodePool, RestartFromASnapshotTakesThePlayersOver) {
       if (r.moving || r.node != "a" || !r.track) return false;
     return true;
   }));
-  EXPECT_TRUE(q.pool.node("a")->resumed());
-  EXPECT_EQ(q.pool.node("a")->session_id(), session);
-  EXPECT_TRUE(q.moves.empty());  // taken over, not re-created
+  if (nodelink()) {
+    // The old session died with the socket (no resuming): re-created from the snapshot.
+    EXPECT_FALSE(q.pool.node("a")->resumed());
+    EXPECT_EQ(q.moves.size(), 5u);
+  } else {
+    EXPECT_TRUE(q.pool.node("a")->resumed());
+    EXPECT_EQ(q.pool.node("a")->session_id(), session);
+    EXPECT_TRUE(q.moves.empty());  // taken over, not re-created
+  }
   const auto players = server_players(a);
   ASSERT_EQ(players.size(), 5u);
   for (const auto& [guild, player] : players) EXPECT_EQ(player.at("volume").as_int64(), 42);
@@ -394,7 +331,7 @@ TEST(NodePool, RestartFromASnapshotTakesThePlayersOver) {
   std::filesystem::remove(path);
 }
 
-TEST(NodePool, CorruptOrForeignSnapshotsAreClearErrors) {
+TEST_P(PoolSim, CorruptOrForeignSnapshotsAreClearErrors) {
   const auto path = (std::filesystem::temp_directory_path() /
                      ("cadence-bad-" + std::to_string(::getpid()) + ".json"))
                         .string();
@@ -420,13 +357,13 @@ TEST(NodePool, CorruptOrForeignSnapshotsAreClearErrors) {
   write(R"({"format":"cadence.lavalink.snapshot","version":1,"userId":"5","written":0,)"
         R"("sessions":[],"players":[]})");
   const auto other_bot = lavalink::Snapshot::load(path);
-  SimInstance a;
+  SimInstance a(flavored());
   Pool p({&a});
   EXPECT_THROW(p.pool.restore(other_bot), lavalink::SnapshotError);
   std::filesystem::remove(path);
 }
 
-TEST(NodePool, FilterChangeSendsTheMergedSet) {
+TEST_P(PoolSim, FilterChangeSendsTheMergedSet) {
   SimInstance a(sim_options());
   Pool p({&a});
   p.start_and_wait(1);
@@ -444,7 +381,7 @@ TEST(NodePool, FilterChangeSendsTheMergedSet) {
   EXPECT_EQ(p.pool.player(Snowflake(9))->filters.rotation->rotation_hz, 0.2);
 }
 
-TEST(NodePool, ManualMoveKeepsThePositionAndLeavesTheOldNode) {
+TEST_P(PoolSim, ManualMoveKeepsThePositionAndLeavesTheOldNode) {
   SimInstance a(sim_options());
   SimInstance b(sim_options());
   Pool p({&a, &b});
@@ -467,7 +404,7 @@ TEST(NodePool, ManualMoveKeepsThePositionAndLeavesTheOldNode) {
 
 namespace {
 
-TEST(NodePool, DestroyedWithCallsInFlightCompletesEachOnce) {
+TEST_P(PoolSim, DestroyedWithCallsInFlightCompletesEachOnce) {
   SimInstance a(sim_options());
   asio::io_context io;
   auto pool = std::make_unique<lavalink::NodePool>(io.get_executor());
@@ -495,5 +432,10 @@ TEST(NodePool, DestroyedWithCallsInFlightCompletesEachOnce) {
   for (const int c : completions) EXPECT_EQ(c, 1);
   EXPECT_GT(aborted, 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Flavors, PoolSim,
+                         ::testing::Values(cadence::sim::LavalinkFlavor::lavalink,
+                                           cadence::sim::LavalinkFlavor::nodelink),
+                         [](const auto& info) { return std::string(to_string(info.param)); });
 
 }  // namespace

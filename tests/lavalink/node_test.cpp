@@ -11,6 +11,7 @@
 #include <boost/json.hpp>
 
 #include "cadence/http/web_socket_handshake_error.hpp"
+#include "cadence/lavalink/close_code.hpp"
 #include "cadence/lavalink/error.hpp"
 #include "lavalink/node_harness.hpp"
 #include "support/expect_error.hpp"
@@ -28,6 +29,19 @@ using cadence::test::run_until;
 using cadence::test::SimInstance;
 
 const Snowflake guild{817327181659111454ULL};
+
+// Every test runs against the simulator as Lavalink and as NodeLink 2.3.
+class NodeSim : public ::testing::TestWithParam<cadence::sim::LavalinkFlavor> {
+ protected:
+  [[nodiscard]] cadence::sim::LavalinkServerOptions flavored(
+      cadence::sim::LavalinkServerOptions o = {}) const {
+    o.flavor = GetParam();
+    return o;
+  }
+  [[nodiscard]] bool nodelink() const {
+    return GetParam() == cadence::sim::LavalinkFlavor::nodelink;
+  }
+};
 
 // A Node on the test thread's io_context, started, with its events recorded.
 struct Started {
@@ -49,8 +63,8 @@ struct Started {
   lavalink::Node node;
 };
 
-TEST(Node, ReadyGivesTheSessionAndStatsFollow) {
-  SimInstance sim;
+TEST_P(NodeSim, ReadyGivesTheSessionAndStatsFollow) {
+  SimInstance sim(flavored());
   Started s(sim);
   auto ready = cadence::test::call_void_once(s.io, [&](auto h) { s.node.async_wait_ready(h); });
   EXPECT_FALSE(ready.error) << cadence::test::what(ready.error);
@@ -69,8 +83,8 @@ TEST(Node, ReadyGivesTheSessionAndStatsFollow) {
   EXPECT_TRUE(std::holds_alternative<lavalink::ReadyEvent>(s.log.events.front()));
 }
 
-TEST(Node, TrackEventsAndPlayerUpdatesAreTyped) {
-  SimInstance sim({.player_update_interval = 20ms});
+TEST_P(NodeSim, TrackEventsAndPlayerUpdatesAreTyped) {
+  SimInstance sim(flavored({.player_update_interval = 20ms}));
   Started s(sim);
   ASSERT_TRUE(s.wait_ready());
   lavalink::PlayerUpdate update;
@@ -90,8 +104,8 @@ TEST(Node, TrackEventsAndPlayerUpdatesAreTyped) {
   EXPECT_EQ(s.log.count<lavalink::UnknownMessage>(), 0u);
 }
 
-TEST(Node, UnknownOpsAndPluginEventsArriveRaw) {
-  SimInstance sim;
+TEST_P(NodeSim, UnknownOpsAndPluginEventsArriveRaw) {
+  SimInstance sim(flavored());
   Started s(sim);
   ASSERT_TRUE(s.wait_ready());
   ASSERT_TRUE(sim->send_raw(s.node.session_id(), R"({"op":"nodelinkThing","value":7})"));
@@ -111,8 +125,8 @@ TEST(Node, UnknownOpsAndPluginEventsArriveRaw) {
   EXPECT_EQ(s.node.status(), lavalink::Node::Status::connected);
 }
 
-TEST(Node, BrokenKnownMessageArrivesRawWithTheField) {
-  SimInstance sim;
+TEST_P(NodeSim, BrokenKnownMessageArrivesRawWithTheField) {
+  SimInstance sim(flavored());
   Started s(sim);
   ASSERT_TRUE(s.wait_ready());
   ASSERT_TRUE(sim->send_raw(s.node.session_id(),
@@ -125,13 +139,82 @@ TEST(Node, BrokenKnownMessageArrivesRawWithTheField) {
   EXPECT_EQ(raw.type, "TrackStartEvent");
 }
 
-TEST(Node, ResumesAfterADroppedConnection) {
-  SimInstance sim;
+TEST_P(NodeSim, VoiceClosedEventIsTypedAndMapsToAnAction) {
+  SimInstance sim(flavored());
+  Started s(sim);
+  ASSERT_TRUE(s.wait_ready());
+  lavalink::PlayerUpdate update;
+  update.track = lavalink::PlayerUpdate::TrackUpdate{
+      .encoded = *sim->catalogue_track("never-gonna-give-you-up")};
+  auto played = cadence::test::call_once<lavalink::Player>(
+      s.io, [&](auto h) { s.node.rest().update_player(s.node.session_id(), guild, update, h); });
+  ASSERT_FALSE(played.error) << cadence::test::what(played.error);
+  EXPECT_FALSE(sim->send_voice_closed(s.node.session_id(), "42", 4014));  // no such player
+  ASSERT_TRUE(
+      sim->send_voice_closed(s.node.session_id(), guild.to_string(), 4014, "Disconnected.", true));
+  ASSERT_TRUE(s.until([&] { return s.log.count<lavalink::WebSocketClosedEvent>() == 1; }));
+  const auto closed = *s.log.last<lavalink::WebSocketClosedEvent>();
+  EXPECT_EQ(closed.guild_id, guild);
+  EXPECT_TRUE(closed.by_remote);
+  if (nodelink()) {
+    // NodeLink sends neither code nor reason: the advice is to rejoin.
+    EXPECT_EQ(closed.code, std::nullopt);
+    EXPECT_EQ(closed.reason, std::nullopt);
+    EXPECT_EQ(lavalink::recommended_action(closed.code), lavalink::VoiceCloseAction::rejoin);
+  } else {
+    EXPECT_EQ(closed.code, 4014);
+    EXPECT_EQ(closed.reason, "Disconnected.");
+    EXPECT_EQ(lavalink::recommended_action(closed.code), lavalink::VoiceCloseAction::disconnected);
+  }
+  EXPECT_EQ(s.log.count<lavalink::UnknownMessage>(), 0u);
+}
+
+TEST_P(NodeSim, EventWithAnEmptyTrackObjectIsTypedWithNoTrack) {
+  SimInstance sim(flavored());
+  Started s(sim);
+  ASSERT_TRUE(s.wait_ready());
+  // NodeLink's `track: {}` (a track that names nothing), and a version number as a string.
+  ASSERT_TRUE(sim->send_raw(
+      s.node.session_id(),
+      R"({"op":"event","type":"TrackEndEvent","guildId":"5","track":{},"reason":"stopped"})"));
+  ASSERT_TRUE(sim->send_raw(
+      s.node.session_id(),
+      R"({"op":"event","type":"TrackStuckEvent","guildId":"5","track":{"userData":{}},)"
+      R"("thresholdMs":"10000"})"));
+  ASSERT_TRUE(s.until([&] { return s.log.count<lavalink::TrackStuckEvent>() == 1; }));
+  const auto end = s.log.last<lavalink::TrackEndEvent>();
+  ASSERT_TRUE(end);
+  EXPECT_TRUE(end->track.encoded.empty());
+  EXPECT_EQ(end->reason, lavalink::TrackEndReason::stopped);
+  EXPECT_EQ(s.log.last<lavalink::TrackStuckEvent>()->threshold, 10s);
+  EXPECT_EQ(s.log.count<lavalink::UnknownMessage>(), 0u);
+}
+
+TEST_P(NodeSim, InfoIsFetchedAfterReady) {
+  SimInstance sim(flavored({.source_managers = {"youtube", "spotify"}}));
+  Started s(sim);
+  ASSERT_TRUE(s.wait_ready());
+  ASSERT_TRUE(s.until([&] { return s.node.info().has_value(); }));
+  EXPECT_EQ(s.node.info()->source_managers, (std::vector<std::string>{"youtube", "spotify"}));
+  EXPECT_FALSE(s.node.info()->filters.empty());
+}
+
+TEST_P(NodeSim, ResumesAfterADroppedConnection) {
+  SimInstance sim(flavored());
   auto options = sim.node_options("a");
   options.resume_timeout = 60s;
   Started s(sim, options);
   ASSERT_TRUE(s.wait_ready());
   const auto first = s.node.session_id();
+  if (nodelink()) {
+    // NodeLink 2.3 cannot resume (no session PATCH): a new session names the lost one.
+    ASSERT_TRUE(sim->drop_websocket());
+    ASSERT_TRUE(s.until([&] { return s.log.count<lavalink::ReadyEvent>() == 2; }));
+    const auto ready = *s.log.last<lavalink::ReadyEvent>();
+    EXPECT_FALSE(ready.resumed);
+    EXPECT_EQ(ready.previous_session_id, first);
+    return;
+  }
   // Resuming is enabled by the node itself after ready; wait until the server has it.
   ASSERT_TRUE(s.until([&] { return sim->stats().routes["PATCH /v4/sessions/{sessionId}"] == 1; }));
   ASSERT_TRUE(sim->drop_websocket());
@@ -146,8 +229,8 @@ TEST(Node, ResumesAfterADroppedConnection) {
   EXPECT_EQ(sim->stats().sessions_resumed, 1u);
 }
 
-TEST(Node, NotResumedNamesThePreviousSession) {
-  SimInstance sim;
+TEST_P(NodeSim, NotResumedNamesThePreviousSession) {
+  SimInstance sim(flavored());
   Started s(sim);  // resuming off: the server drops the session with the socket
   ASSERT_TRUE(s.wait_ready());
   const auto first = s.node.session_id();
@@ -160,8 +243,8 @@ TEST(Node, NotResumedNamesThePreviousSession) {
   EXPECT_FALSE(s.node.resumed());
 }
 
-TEST(Node, MissingStatsMarkUnhealthyAndReconnect) {
-  SimInstance sim;  // stats only at connect (the interval is a minute)
+TEST_P(NodeSim, MissingStatsMarkUnhealthyAndReconnect) {
+  SimInstance sim(flavored());  // stats only at connect (the interval is a minute)
   auto options = sim.node_options("a");
   options.stats_interval = 150ms;
   options.stats_margin = 50ms;
@@ -173,8 +256,8 @@ TEST(Node, MissingStatsMarkUnhealthyAndReconnect) {
   ASSERT_TRUE(s.until([&] { return s.log.count<lavalink::ReadyEvent>() == 2; }));
 }
 
-TEST(Node, BacksOffThenGivesUpOnARefusedPort) {
-  SimInstance sim;
+TEST_P(NodeSim, BacksOffThenGivesUpOnARefusedPort) {
+  SimInstance sim(flavored());
   auto options = sim.node_options("a");
   sim.stop();
   options.reconnect = {.initial_delay = 10ms,
@@ -198,8 +281,8 @@ TEST(Node, BacksOffThenGivesUpOnARefusedPort) {
   EXPECT_EQ(d[3].reconnect_in, std::nullopt);
 }
 
-TEST(Node, WrongPasswordIsFinal) {
-  SimInstance sim;
+TEST_P(NodeSim, WrongPasswordIsFinal) {
+  SimInstance sim(flavored());
   auto options = sim.node_options("a");
   options.password = "wrong";
   asio::io_context io;
@@ -212,20 +295,25 @@ TEST(Node, WrongPasswordIsFinal) {
   EXPECT_EQ(node.status(), lavalink::Node::Status::failed);
 }
 
-TEST(Node, EnableResumingCallsTheSessionUpdate) {
-  SimInstance sim;
+TEST_P(NodeSim, EnableResumingCallsTheSessionUpdate) {
+  SimInstance sim(flavored());
   Started s(sim);
   ASSERT_TRUE(s.wait_ready());
   auto r = cadence::test::call_once<lavalink::SessionState>(
       s.io, [&](auto h) { s.node.async_enable_resuming(45s, h); });
+  if (nodelink()) {
+    // NodeLink has no session PATCH: a clear "not supported", not a bare 404.
+    expect_error<lavalink::NotSupportedError>(r.error, "not supported by this node");
+    return;
+  }
   ASSERT_FALSE(r.error) << cadence::test::what(r.error);
   EXPECT_TRUE(r.value.resuming);
   EXPECT_EQ(r.value.timeout, 45s);
   EXPECT_EQ(s.node.resume_timeout(), 45s);
 }
 
-TEST(Node, EnableResumingWithoutASessionIsNoSessionsError) {
-  SimInstance sim;
+TEST_P(NodeSim, EnableResumingWithoutASessionIsNoSessionsError) {
+  SimInstance sim(flavored());
   asio::io_context io;
   lavalink::Node node(io.get_executor(), sim.node_options("a"));  // not started
   auto r = cadence::test::call_once<lavalink::SessionState>(
@@ -233,8 +321,9 @@ TEST(Node, EnableResumingWithoutASessionIsNoSessionsError) {
   expect_error<lavalink::NoSessionsError>(r.error);
 }
 
-TEST(Node, CloseKeepsAResumableSession) {
-  SimInstance sim;
+TEST_P(NodeSim, CloseKeepsAResumableSession) {
+  if (nodelink()) GTEST_SKIP() << "NodeLink 2.3 has no resuming (no session PATCH)";
+  SimInstance sim(flavored());
   auto options = sim.node_options("a");
   options.resume_timeout = 60s;
   Started s(sim, options);
@@ -256,8 +345,8 @@ TEST(Node, CloseKeepsAResumableSession) {
   EXPECT_EQ(t.node.session_id(), s.node.session_id());
 }
 
-TEST(Node, DestroyCompletesPendingWaitsWithAborted) {
-  SimInstance sim;
+TEST_P(NodeSim, DestroyCompletesPendingWaitsWithAborted) {
+  SimInstance sim(flavored());
   auto options = sim.node_options("a");
   sim.stop();
   options.reconnect.initial_delay = 10s;  // stays waiting
@@ -279,8 +368,8 @@ TEST(Node, DestroyCompletesPendingWaitsWithAborted) {
   EXPECT_EQ(e->code(), asio::error::operation_aborted);
 }
 
-TEST(Node, WaitReadyCanBeCancelled) {
-  SimInstance sim;
+TEST_P(NodeSim, WaitReadyCanBeCancelled) {
+  SimInstance sim(flavored());
   auto options = sim.node_options("a");
   sim.stop();
   options.reconnect.initial_delay = 10s;
@@ -300,5 +389,10 @@ TEST(Node, WaitReadyCanBeCancelled) {
   EXPECT_EQ(completions, 1);
   expect_error<boost::system::system_error>(error);
 }
+
+INSTANTIATE_TEST_SUITE_P(Flavors, NodeSim,
+                         ::testing::Values(cadence::sim::LavalinkFlavor::lavalink,
+                                           cadence::sim::LavalinkFlavor::nodelink),
+                         [](const auto& info) { return std::string(to_string(info.param)); });
 
 }  // namespace

@@ -145,18 +145,31 @@ TEST(LavalinkRestSimNodeLink, PlayersWithoutVoiceAndAfterAUserDataPatch) {
   EXPECT_EQ(all.value.size(), 1u);
 }
 
-TEST(LavalinkRestSimNodeLink, MissingRoutesAre404RequestErrors) {
+TEST(LavalinkRestSimNodeLink, MissingRoutesAreNotSupportedErrors) {
   SimRest s({}, {.flavor = sim::LavalinkFlavor::nodelink});
   const std::string session = s->create_session();
   auto resuming = s.call<lavalink::SessionState>([&](auto h) {
     s.rest->update_session(session, lavalink::SessionUpdate{.resuming = true}, h);
   });
-  const auto* e = expect_error<lavalink::RestRequestError>(resuming.error);
+  const auto* e =
+      expect_error<lavalink::NotSupportedError>(resuming.error, "not supported by this node");
   ASSERT_TRUE(e);
-  EXPECT_EQ(e->status(), 404);
+  EXPECT_EQ(e->feature(), "PATCH /v4/sessions/{sessionId}");
   auto planner = s.call<std::optional<lavalink::RoutePlannerStatus>>(
       [&](auto h) { s.rest->routeplanner_status(h); });
-  expect_error<lavalink::RestRequestError>(planner.error);
+  expect_error<lavalink::NotSupportedError>(planner.error, "GET /v4/routeplanner/status");
+  auto free_all = s.call_void([&](auto h) { s.rest->free_all_addresses(h); });
+  expect_error<lavalink::NotSupportedError>(free_all.error, "not supported by this node");
+}
+
+TEST(LavalinkRestSim, SessionPatchOnAnUnknownSessionIsStillARequestError) {
+  SimRest s;
+  auto out = s.call<lavalink::SessionState>([&](auto h) {
+    s.rest->update_session("nosuchsession", lavalink::SessionUpdate{.resuming = true}, h);
+  });
+  const auto* e = expect_error<lavalink::RestRequestError>(out.error, "Session not found");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->status(), 404);
 }
 
 // --- Tracks ---------------------------------------------------------------------------

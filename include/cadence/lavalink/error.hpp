@@ -93,6 +93,21 @@ class NoSessionsError : public RestError {
   using RestError::RestError;
 };
 
+/// The node lacks what a request needs: a route it does not implement (it answered 404 where
+/// Lavalink has the route: NodeLink 2.3 has no session PATCH and no route planner), a filter its
+/// /v4/info does not list, or (for a pool) a source manager no connected node has.
+class NotSupportedError : public RestError {
+ public:
+  /// `feature` names what is missing ("PATCH /v4/sessions/{sessionId}", "filter rotation",
+  /// "source manager spotify").
+  NotSupportedError(std::string feature, const std::string& what)
+      : RestError(what), feature_(std::move(feature)) {}
+  [[nodiscard]] const std::string& feature() const noexcept { return feature_; }
+
+ private:
+  std::string feature_;
+};
+
 /// An encoded track could not be decoded.
 class TrackDecodeError : public RestError {
  public:

@@ -45,6 +45,7 @@
 #include <string>
 
 #include "cadence/lavalink/events.hpp"
+#include "cadence/lavalink/info.hpp"
 #include "cadence/lavalink/node_options.hpp"
 #include "cadence/lavalink/rest.hpp"
 #include "cadence/lavalink/session.hpp"
@@ -147,6 +148,9 @@ class Node {
   [[nodiscard]] std::chrono::steady_clock::time_point stats_time() const noexcept;
   /// The resume timeout set through options or async_enable_resuming.
   [[nodiscard]] std::optional<std::chrono::seconds> resume_timeout() const noexcept;
+  /// The node's GET /v4/info, asked after each new session (source managers, filters and
+  /// plugins, for capability gating); std::nullopt until it answered.
+  [[nodiscard]] const std::optional<Info>& info() const noexcept;
   [[nodiscard]] Rest& rest() noexcept;
   [[nodiscard]] executor_type get_executor() const noexcept;
 

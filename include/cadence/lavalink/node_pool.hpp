@@ -12,10 +12,12 @@
 //   pool.set_event_handler([](cadence::lavalink::Node& node, const NodeEvent& event) { ... });
 //   pool.start();
 //   co_await pool.async_wait_ready(asio::use_awaitable);
+//   // in the gateway's dispatch handler: pool.feed_voice(dispatch_json);
+//   gateway.send(json::serialize(voice_join(guild, channel)));
+//   co_await pool.connect_voice(guild, channel, asio::use_awaitable);
 //   auto loaded = co_await pool.load_tracks("ytsearch:...", asio::use_awaitable);
 //   PlayerUpdate play;
 //   play.track = PlayerUpdate::TrackUpdate{.encoded = track.encoded};
-//   play.voice = voice_state;  // from Discord's VOICE_STATE_UPDATE + VOICE_SERVER_UPDATE
 //   co_await pool.update_player(guild, std::move(play), asio::use_awaitable);
 //   Filters bass;  bass.equalizer = {{{.band = 0, .gain = 0.2}}};
 //   co_await pool.update_filters(guild, bass, asio::use_awaitable);  // others kept
@@ -23,6 +25,12 @@
 // Guarantees:
 // - No usable node (none connected): every call that needs one fails at once with
 //   NoSessionsError; nothing waits for a node to come.
+// - Capabilities (each node's /v4/info): a load whose identifier needs a source manager
+//   (spsearch: needs "spotify") goes to the best node that has it; filters a node does not list
+//   are a NotSupportedError before the request; so is a route the node lacks (404).
+// - update_player on a player that is moving waits for the move (NodePoolOptions::move_wait);
+//   on a player whose node is down but not yet lost, it moves the player to the best other
+//   node first.
 // - Events are passed on from the node that owns the guild's player; events of a player's old
 //   node after it moved, and TrackEnd events during a move, are not passed on (a queue must not
 //   advance because of a failover).
@@ -40,11 +48,13 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/json/fwd.hpp>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cadence/lavalink/events.hpp"
@@ -169,6 +179,35 @@ class NodePool {
                                    });
   }
 
+  // Voice (docs/voice.md). Feed the bot's gateway dispatches; the pool joins each guild's
+  // VOICE_STATE_UPDATE and VOICE_SERVER_UPDATE (as VoiceJoiner does) and sends the voice PATCH
+  // to the guild's node (a guild without a player gets one on the best node). The voice state
+  // is kept in the player's record, so a failover or a re-created player keeps its voice
+  // connection. The first add_node() names the bot (NodeOptions::user_id); before it, the
+  // feed functions throw std::invalid_argument.
+
+  /// A gateway dispatch ({"op":0,"t":...,"d":...}); false for anything but the bot's voice
+  /// events. std::invalid_argument for a voice event that lacks a field the join needs.
+  bool feed_voice(const boost::json::value& dispatch);
+  bool feed_voice(std::string_view dispatch_json);
+  /// The `d` objects, for gateway libraries that split events by name.
+  bool feed_voice_state(const boost::json::value& data);
+  bool feed_voice_server(const boost::json::value& data);
+  /// Forgets the guild's voice events (before a rejoin: recommended_action() == rejoin).
+  void forget_voice(Snowflake guild_id);
+
+  /// Completes with the player once the voice PATCH for `channel` has been answered (the
+  /// events may come before or after this call). Per guild, joins run one at a time in call
+  /// order. Signature void(std::exception_ptr, Player): cadence::TimeoutError after
+  /// NodePoolOptions::voice.timeout naming what was missing, the node's error, NoSessionsError
+  /// when no node is usable, operation_aborted when cancelled or the pool is destroyed.
+  template <boost::asio::completion_token_for<Signature<Player>> Token = DefaultToken>
+  auto connect_voice(Snowflake guild_id, Snowflake channel_id, Token&& token = DefaultToken{}) {
+    return initiate<Signature<Player>>(token, [this, guild_id, channel_id](Handler<Player> h) {
+      start_connect_voice(guild_id, channel_id, std::move(h));
+    });
+  }
+
   /// The client-side state of a guild's player.
   [[nodiscard]] std::optional<PlayerRecord> player(Snowflake guild_id) const;
   [[nodiscard]] std::vector<PlayerRecord> players() const;
@@ -204,6 +243,7 @@ class NodePool {
   void start_update_filters(Snowflake guild_id, Filters changes, Handler<Player> handler);
   void start_destroy_player(Snowflake guild_id, VoidHandler handler);
   void start_move(Snowflake guild_id, std::string node, VoidHandler handler);
+  void start_connect_voice(Snowflake guild_id, Snowflake channel_id, Handler<Player> handler);
 
   std::shared_ptr<detail::PoolState> state_;
 };

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cadence/lavalink/penalty.hpp"
+#include "cadence/lavalink/voice_joiner.hpp"
 
 namespace cadence::lavalink {
 
@@ -35,6 +36,11 @@ struct NodePoolOptions {
   /// save_snapshot()).
   std::string snapshot_path;
   std::chrono::milliseconds snapshot_interval{std::chrono::seconds(5)};
+  /// How long update_player waits for a player that is moving before NoSessionsError.
+  std::chrono::milliseconds move_wait{std::chrono::seconds(5)};
+  /// The voice joiner's settings (connect_voice's timeout, on_error for voice PATCHes that no
+  /// connect_voice waited for).
+  VoiceJoinerOptions voice;
 };
 
 }  // namespace cadence::lavalink

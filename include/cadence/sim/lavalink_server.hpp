@@ -40,6 +40,8 @@
 //   POST /__sim/sessions/{id}/drop     drops its WebSocket without a close frame
 //   POST /__sim/sessions/{id}/close    closes it with ?code= (default 1000)
 //   POST /__sim/sessions/{id}/send     sends the request body as a text frame
+//   POST /__sim/sessions/{id}/voice-closed   {"guildId", "code"?: 4006, "reason"?, "byRemote"?}
+//                          a WebSocketClosedEvent for that player (send_voice_closed)
 //   POST /__sim/routeplanner/fail      {"address": "..."} marks an address as failing
 //
 // Flavor: `LavalinkFlavor::nodelink` (`cadence sim lavalink --flavor nodelink`) answers where
@@ -101,7 +103,12 @@ struct LavalinkServerOptions {
   std::chrono::milliseconds player_update_interval = std::chrono::seconds(5);
   RoutePlannerClass route_planner = RoutePlannerClass::none;
   /// Filter names (as in /v4/info) a PATCH may not use: 400 "Following filters are disabled...".
+  /// /v4/info leaves them out of `filters`.
   std::vector<std::string> disabled_filters;
+  /// /v4/info's `sourceManagers`. Search prefixes of a source that is not listed load nothing
+  /// (`empty`), as on a server without that source; "spotify" adds `spsearch:` (search results
+  /// with sourceName "spotify"), as LavaSrc does.
+  std::vector<std::string> source_managers{"youtube", "soundcloud", "http", "local"};
   /// The real server only logs a missing Client-Name; NodeLink refuses the upgrade with 400.
   bool require_client_name = false;
   /// Added to every REST answer.
@@ -184,6 +191,14 @@ class LavalinkServer {
   /// Sends `text` as a frame on the session's WebSocket (plugin events, unknown ops); false when
   /// the session has none.
   bool send_raw(std::string_view session_id, std::string text);
+  /// A WebSocketClosedEvent for the guild's player on the session, as when Discord closed its
+  /// voice connection (4006 session invalid, 4014 kicked, 4017 DAVE required, ...); in the
+  /// nodelink flavor without `code` and `reason`, as NodeLink sends it. A playerUpdate follows,
+  /// as on the real server. False when the session has no such player. In
+  /// lavalink_voice_control.cpp.
+  bool send_voice_closed(std::string_view session_id, std::string_view guild_id,
+                         std::uint16_t code = 4006,
+                         std::string reason = "Session is no longer valid.", bool by_remote = true);
 
   /// The CPU load (fractions 0..1) that the `stats` op and GET /v4/stats report from now on
   /// (by default 0.05 and 0.01), and a `stats` message to every connected session at once, as
