@@ -347,7 +347,8 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
       finish(std::move(last_error), std::move(last_response));  // no time left for a resend
       return;
     }
-    if (!timer_) timer_.emplace(state_->strand);  // most requests never wait for a resend
+    // Most requests never wait for a resend, and a queued one should not carry a timer (120 B).
+    if (!timer_) timer_ = std::make_unique<asio::steady_timer>(state_->strand);
     timer_->expires_after(delay);
     timer_->async_wait(asio::bind_cancellation_slot(
         inner_.slot(), [self = shared_from_this()](const boost::system::error_code& ec) {
@@ -401,7 +402,7 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
   std::optional<std::chrono::milliseconds> attempt_timeout_;
   std::function<void()> on_written_;
   AnyHandler handler_;
-  std::optional<asio::steady_timer> timer_;
+  std::unique_ptr<asio::steady_timer> timer_;
   asio::cancellation_signal inner_;
   std::optional<Route> route_;
   http::Request request_;
