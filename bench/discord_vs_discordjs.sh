@@ -82,11 +82,16 @@ start_sim() {  # $1 = window mode, $2 = accounting jitter (ms); sets sim_pid and
   "$cadence" sim discord --port 0 --window "$1" --latency-ms 10 --accounting-jitter-ms "$2" \
     > "$work/sim.out" 2> "$work/sim.err" &
   sim_pid=$!
-  for _ in $(seq 100); do
+  # Up to 30 s: a starved machine (the "starved" condition, or other work) starts it slowly.
+  for _ in $(seq 600); do
     [ -s "$work/sim.out" ] && break
     sleep 0.05
   done
   port=$(head -n1 "$work/sim.out")
+  if [ -z "$port" ]; then
+    echo "the simulator did not start: $(cat "$work/sim.err")" >&2
+    exit 1
+  fi
   base="http://127.0.0.1:$port/api"
 }
 stop_sim() { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; }
