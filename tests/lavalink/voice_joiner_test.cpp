@@ -380,7 +380,7 @@ TEST(VoiceJoiner, MalformedVoiceEventsAreTheCallersError) {
   lavalink::VoiceJoiner joiner(
       io.get_executor(), bot,
       [](Snowflake, lavalink::VoiceState, lavalink::VoiceJoiner::Handler) {});
-  EXPECT_THROW(joiner.feed(std::string_view("{")), std::invalid_argument);
+  EXPECT_THROW(joiner.feed("{"), std::invalid_argument);
   EXPECT_THROW(joiner.feed(json::parse(R"({"t":"VOICE_STATE_UPDATE","d":[]})")),
                std::invalid_argument);
   auto no_session = voice_state(channel_a);

@@ -190,6 +190,8 @@ class NodePool {
   /// events. std::invalid_argument for a voice event that lacks a field the join needs.
   bool feed_voice(const boost::json::value& dispatch);
   bool feed_voice(std::string_view dispatch_json);
+  /// A string literal is text (it would convert to a JSON string value as well).
+  bool feed_voice(const char* dispatch_json) { return feed_voice(std::string_view(dispatch_json)); }
   /// The `d` objects, for gateway libraries that split events by name.
   bool feed_voice_state(const boost::json::value& data);
   bool feed_voice_server(const boost::json::value& data);

@@ -86,6 +86,8 @@ class VoiceJoiner {
   bool feed(const boost::json::value& dispatch);
   /// The same, from the dispatch's text.
   bool feed(std::string_view dispatch_json);
+  /// A string literal is text (it would convert to a JSON string value as well).
+  bool feed(const char* dispatch_json) { return feed(std::string_view(dispatch_json)); }
   /// The `d` object of a VOICE_STATE_UPDATE, for gateway libraries that split events by name.
   bool feed_voice_state(const boost::json::value& data);
   /// The `d` object of a VOICE_SERVER_UPDATE; false when its endpoint is null.
