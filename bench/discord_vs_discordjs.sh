@@ -113,7 +113,11 @@ for window in ${WINDOWS:-fixed sliding}; do
           < "$work/$load.jsonl" 2> "$work/summary"
       fi
       stop_busy
-      curl -s "http://127.0.0.1:$port/__sim/stats" > "$work/stats.json"
+      if ! curl -s "http://127.0.0.1:$port/__sim/stats" > "$work/stats.json"; then
+        wait "$sim_pid"
+        echo "the simulator is gone (exit $?) after $client $window $load $condition: $(cat "$work/sim.err")" >&2
+        exit 1
+      fi
       curl -s "http://127.0.0.1:$port/__sim/routes" > "$work/routes.json"
       stop_sim
       python3 - "$client" "$window" "$load" "$work/summary" "$work/stats.json" "$work/routes.json" \
