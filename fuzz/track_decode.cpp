@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -62,7 +63,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (lavalink::TrackCodec::try_decode_view(text, buffer, view)) {
     const lavalink::DecodedTrack track = lavalink::TrackCodec::decode(text);
     check(track.info.title == view.title);
-    check(lavalink::TrackCodec::encode(track) == text);  // unchanged: the original text
+    check(track.encoded == text);
+    check(lavalink::TrackCodec::encode(track) == text);  // unchanged: the kept original text
+    // Re-encode from the fields alone (a track built by hand has no text to fall back on):
+    // the same version gives the same message, and decoding it gives the same track.
+    lavalink::DecodedTrack fields = track;
+    fields.encoded.clear();
+    const std::string again = lavalink::TrackCodec::encode(fields, track.version);
+    lavalink::DecodedTrack reread = lavalink::TrackCodec::decode(again);
+    check(reread.encoded == again);
+    reread.encoded.clear();
+    check(reread == fields);
+    // The text may differ from the input only where base64 allows two spellings of the same
+    // bytes (padding is optional) or the input spelled a version-1 message with its version
+    // byte; otherwise it is the input, character for character.
+    std::vector<std::byte> bytes(lavalink::base64::max_decoded_size(text.size()));
+    const auto decoded =
+        lavalink::base64::decode(text, reinterpret_cast<std::uint8_t*>(bytes.data()));
+    check(decoded.ok());
+    bytes.resize(decoded.size);
+    const bool canonical = lavalink::base64::encode(bytes) == text;
+    const bool versioned_v1 =
+        track.version == 1 && !bytes.empty() && (std::to_integer<unsigned>(bytes[0]) & 0x40u) != 0;
+    if (!versioned_v1) check(lavalink::TrackCodec::encode_message(fields, track.version) == bytes);
+    if (canonical && !versioned_v1) check(again == text);
   } else {
     bool threw = false;
     try {
