@@ -94,11 +94,25 @@ std::optional<std::chrono::milliseconds> parse_seconds(std::string_view text) no
   return std::chrono::milliseconds(static_cast<std::int64_t>(ms));
 }
 
+namespace {
+
+// A wait (Retry-After, X-RateLimit-Reset-After) longer than this is malformed, as in the 429
+// body. The parser reads up to 1e10 s for the epoch in X-RateLimit-Reset, but a wait that long
+// overflows steady_clock's nanoseconds once the limiter converts it (UBSan, found by
+// fuzz/rate_limit_headers: "Retry-After: 9999999999").
+std::optional<std::chrono::milliseconds> parse_wait(std::string_view text) noexcept {
+  auto wait = parse_seconds(text);
+  if (wait && *wait > std::chrono::seconds(1'000'000'000)) return std::nullopt;
+  return wait;
+}
+
+}  // namespace
+
 void RateLimitHeaders::add_field(std::string_view name, std::string_view value) {
   using detail::iequals;
   if (name.size() < 11) return;
   if (iequals(name, header::retry_after)) {
-    set_once(retry_after, parse_seconds(value), malformed, f_retry_after);
+    set_once(retry_after, parse_wait(value), malformed, f_retry_after);
     return;
   }
   if (name.size() < 13 || !iequals(name.substr(0, 12), "X-RateLimit-")) return;
@@ -113,7 +127,7 @@ void RateLimitHeaders::add_field(std::string_view name, std::string_view value) 
   } else if (iequals(name, header::remaining)) {
     set_once(remaining, parse_count(value), malformed, f_remaining);
   } else if (iequals(name, header::reset_after)) {
-    set_once(reset_after, parse_seconds(value), malformed, f_reset_after);
+    set_once(reset_after, parse_wait(value), malformed, f_reset_after);
   } else if (iequals(name, header::reset)) {
     set_once(reset_epoch, parse_seconds(value), malformed, f_reset);
   } else if (iequals(name, header::global)) {

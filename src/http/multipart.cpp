@@ -92,7 +92,15 @@ Multipart& Multipart::add_file(std::string_view name, std::string_view filename,
   return *this;
 }
 
-std::string Multipart::content_type() const { return "multipart/form-data; boundary=" + boundary_; }
+std::string Multipart::content_type() const {
+  // A boundary may hold characters that end a token in a header parameter ("(),/:=?" and
+  // the like); such a value must be quoted (RFC 2046 section 5.1.1).
+  const bool token = std::all_of(boundary_.begin(), boundary_.end(), [](char c) {
+    return std::string_view("()<>@,;:\\\"/[]?=").find(c) == std::string_view::npos;
+  });
+  return token ? "multipart/form-data; boundary=" + boundary_
+               : "multipart/form-data; boundary=\"" + boundary_ + "\"";
+}
 
 std::string Multipart::finish() && {
   body_ += "--";

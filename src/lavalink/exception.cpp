@@ -28,7 +28,9 @@ std::optional<Severity> parse_severity(std::string_view text) noexcept {
 void tag_invoke(const boost::json::value_from_tag&, boost::json::value& jv, const Exception& e) {
   boost::json::object o;
   o.emplace("message", detail::optional_string(e.message));
-  if (e.severity == Severity::unknown && !e.raw_severity.empty()) {
+  // An unknown severity goes back exactly as the server wrote it, even empty: writing
+  // "unknown" for "" changed the value on a read-write cycle (found by fuzz/lavalink_models).
+  if (e.severity == Severity::unknown) {
     o.emplace("severity", e.raw_severity);
   } else {
     o.emplace("severity", to_string(e.severity));

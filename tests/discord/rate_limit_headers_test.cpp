@@ -74,6 +74,21 @@ TEST(RateLimitHeaders, MalformedValuesAreIgnoredAndFlagged) {
   EXPECT_FALSE(h.has_bucket_info());
 }
 
+TEST(RateLimitHeaders, WaitsLongerThanABillionSecondsAreMalformed) {
+  // Found by fuzz/rate_limit_headers: 9999999999 s overflowed steady_clock's nanoseconds.
+  const Fields fields{{"Retry-After", "9999999999"},
+                      {"X-RateLimit-Reset-After", "1000000000.001"},
+                      {"X-RateLimit-Reset", "9999999999"}};
+  const auto h = parse_rate_limit_headers(fields);
+  EXPECT_FALSE(h.retry_after);
+  EXPECT_FALSE(h.reset_after);
+  EXPECT_EQ(h.reset_epoch, milliseconds(9'999'999'999'000));  // an epoch, not a wait
+  using F = RateLimitHeaders;
+  EXPECT_EQ(h.malformed, F::f_retry_after | F::f_reset_after);
+  const auto longest = parse_rate_limit_headers(Fields{{"Retry-After", "1000000000"}});
+  EXPECT_EQ(longest.retry_after, milliseconds(1'000'000'000'000));
+}
+
 TEST(RateLimitHeaders, ZeroLimitIsMalformed) {
   const Fields fields{{"X-RateLimit-Limit", "0"}};
   const auto h = parse_rate_limit_headers(fields);

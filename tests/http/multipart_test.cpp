@@ -6,6 +6,11 @@ namespace {
 
 using cadence::http::Multipart;
 
+TEST(Multipart, QuotesABoundaryThatIsNotAToken) {
+  EXPECT_EQ(Multipart("a'+_-.z").content_type(), "multipart/form-data; boundary=a'+_-.z");
+  EXPECT_EQ(Multipart("a(b):c=d?").content_type(), "multipart/form-data; boundary=\"a(b):c=d?\"");
+}
+
 TEST(Multipart, BuildsJsonAndFileParts) {
   Multipart form("b0und");
   form.add_json("payload_json", R"({"content":"hi"})");

@@ -455,20 +455,24 @@ TEST_F(WebSocketTest, CancellingAPendingReadAbortsItAndEndsTheConnection) {
 }
 
 TEST_F(WebSocketTest, CancellingAQueuedWriteRemovesItAndKeepsTheConnection) {
+  // Declared before the socket: the stuck write completes (aborted) only once the socket is
+  // gone, and its handler writes into `stuck`. (Declared after it, as this test once was, the
+  // completion ran in TearDown and wrote into this function's dead stack frame: UBSan saw the
+  // corrupted frame as a shared_ptr control block holding a system_error.)
+  VoidOutcome stuck;
+  VoidOutcome queued;
+  asio::cancellation_signal cancel;
   DeafServer deaf(io_);
-  http::WebSocket ws(io_.get_executor());
+  std::optional<http::WebSocket> ws(std::in_place, io_.get_executor());
   Outcome<http::Response> connected;
-  ws.async_connect("ws://127.0.0.1:" + std::to_string(deaf.port()) + "/", {}, connected.handler());
+  ws->async_connect("ws://127.0.0.1:" + std::to_string(deaf.port()) + "/", {}, connected.handler());
   ASSERT_TRUE(run_until([&] { return connected.done(); }));
   ASSERT_FALSE(connected.error) << cadence::test::what(connected.error);
 
   // The peer never reads, so a write larger than the socket buffers stays in progress and
   // the next one waits in the queue.
-  VoidOutcome stuck;
-  VoidOutcome queued;
-  asio::cancellation_signal cancel;
-  ws.async_write_binary(std::string(64 * 1024 * 1024, 'x'), stuck.handler());
-  ws.async_write_text("queued", asio::bind_cancellation_slot(cancel.slot(), queued.handler()));
+  ws->async_write_binary(std::string(64 * 1024 * 1024, 'x'), stuck.handler());
+  ws->async_write_text("queued", asio::bind_cancellation_slot(cancel.slot(), queued.handler()));
   for (int i = 0; i < 20; ++i) io_.run_one_for(5ms);
   io_.restart();
   ASSERT_FALSE(stuck.done());
@@ -477,10 +481,18 @@ TEST_F(WebSocketTest, CancellingAQueuedWriteRemovesItAndKeepsTheConnection) {
   ASSERT_TRUE(run_until([&] { return queued.done(); }));
   EXPECT_TRUE(is_aborted(queued.error)) << cadence::test::what(queued.error);
   EXPECT_FALSE(stuck.done());
-  EXPECT_TRUE(ws.is_open());
+  EXPECT_TRUE(ws->is_open());
   drain();
   EXPECT_EQ(queued.completions, 1);
   EXPECT_EQ(stuck.completions, 0);
+
+  // Destroying the socket aborts the write in progress, once.
+  ws.reset();
+  ASSERT_TRUE(run_until([&] { return stuck.done(); }));
+  EXPECT_TRUE(is_aborted(stuck.error)) << cadence::test::what(stuck.error);
+  drain();
+  EXPECT_EQ(stuck.completions, 1);
+  EXPECT_EQ(queued.completions, 1);
 }
 
 TEST_F(WebSocketTest, DestroyingTheSocketAbortsPendingOperations) {

@@ -148,6 +148,15 @@ TEST(LoadResult, KeepsUnknownSeverityRaw) {
   EXPECT_EQ(json::value_from(r), jv);
 }
 
+TEST(LoadResult, KeepsAnEmptySeverityAsIs) {
+  // Found by fuzz/lavalink_models: "" was read as unknown and written back as "unknown".
+  const auto jv = with_data("error", R"({"message":"m","severity":"","cause":"c"})");
+  const auto r = json::value_to<lavalink::LoadResult>(jv);
+  EXPECT_EQ(std::get<lavalink::Exception>(r).severity, lavalink::Severity::unknown);
+  EXPECT_EQ(json::value_from(r), jv);
+  EXPECT_EQ(json::value_to<lavalink::LoadResult>(json::value_from(r)), r);
+}
+
 TEST(LoadResult, BuildErrorForNonStringSeverity) {
   EXPECT_EQ(build_error(with_data("error", R"({"severity":3,"cause":"c"})")).path(),
             "data.severity");

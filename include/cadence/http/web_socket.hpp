@@ -84,7 +84,7 @@ class WebSocket {
   template <boost::asio::completion_token_for<ConnectSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
   auto async_connect(std::string url, Headers headers = {},
-                     Token&& token = boost::asio::default_completion_token_t<executor_type>{}) {
+                     Token&& token = {}) {
     return boost::asio::async_initiate<Token, ConnectSignature>(
         [this](auto handler, std::string u, Headers h) {
           start_connect(std::move(u), std::move(h), std::move(handler));
@@ -97,7 +97,7 @@ class WebSocket {
   /// One read at a time.
   template <boost::asio::completion_token_for<ReadSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
-  auto async_read(Token&& token = boost::asio::default_completion_token_t<executor_type>{}) {
+  auto async_read(Token&& token = {}) {
     return boost::asio::async_initiate<Token, ReadSignature>(
         [this](auto handler) { start_read(std::move(handler)); }, token);
   }
@@ -107,7 +107,7 @@ class WebSocket {
   template <boost::asio::completion_token_for<WriteSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
   auto async_write_text(std::string text,
-                        Token&& token = boost::asio::default_completion_token_t<executor_type>{}) {
+                        Token&& token = {}) {
     return boost::asio::async_initiate<Token, WriteSignature>(
         [this](auto handler, std::string data) {
           start_write(std::move(data), false, std::move(handler));
@@ -119,7 +119,7 @@ class WebSocket {
   template <boost::asio::completion_token_for<WriteSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
   auto async_write_binary(
-      std::string data, Token&& token = boost::asio::default_completion_token_t<executor_type>{}) {
+      std::string data, Token&& token = {}) {
     return boost::asio::async_initiate<Token, WriteSignature>(
         [this](auto handler, std::string d) {
           start_write(std::move(d), true, std::move(handler));
@@ -135,7 +135,7 @@ class WebSocket {
   template <boost::asio::completion_token_for<WriteSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
   auto async_close(std::uint16_t code = 1000, std::string reason = {},
-                   Token&& token = boost::asio::default_completion_token_t<executor_type>{}) {
+                   Token&& token = {}) {
     return boost::asio::async_initiate<Token, WriteSignature>(
         [this](auto handler, std::uint16_t c, std::string r) {
           start_close(c, std::move(r), std::move(handler));
