@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "cadence/lavalink/base64.hpp"
-#include "lavalink/base64_paths.hpp"
 #include "cadence/lavalink/load_result.hpp"
 #include "cadence/lavalink/track_codec.hpp"
+#include "lavalink/base64_paths.hpp"
 
 namespace lavalink = cadence::lavalink;
 

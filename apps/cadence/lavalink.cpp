@@ -147,8 +147,7 @@ int execute(const Common& common, const std::string& name, const std::function<C
   try {
     rest.emplace(io.get_executor(), std::move(options));
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "cadence lavalink %s: %s\n", name.c_str(),
-                 node_message(e.what()).c_str());
+    std::fprintf(stderr, "cadence lavalink %s: %s\n", name.c_str(), node_message(e.what()).c_str());
     return 2;
   }
   bool done = false;
@@ -343,7 +342,8 @@ void register_lavalink(CLI::App& app, Commands& commands) {
   group->add_option("--node", common->node, "the node's base URL")->capture_default_str();
   group->add_option("--password-file", common->password_file,
                     "file holding the password (default: $LAVALINK_PASSWORD)");
-  group->add_flag("--trace", common->trace, "ask the node for stack traces in its errors (printed after the error line)");
+  group->add_flag("--trace", common->trace,
+                  "ask the node for stack traces in its errors (printed after the error line)");
   group->add_option("--timeout-ms", common->timeout_ms, "limit for the request (default 15000)");
   group->footer(
       "Prints the node's JSON on one line (nothing for 204). Exit codes: 0 success, 1 the "
@@ -384,8 +384,9 @@ void register_lavalink(CLI::App& app, Commands& commands) {
     auto encoded = std::make_shared<std::vector<std::string>>();
     auto* sub = group->add_subcommand(
         "decodetracks", "Decode several encoded tracks on the node (one request; a JSON array)");
-    sub->add_option("ENCODED", *encoded, "base64 tracks; - reads them from stdin (whitespace "
-                                         "separated)")
+    sub->add_option("ENCODED", *encoded,
+                    "base64 tracks; - reads them from stdin (whitespace "
+                    "separated)")
         ->required();
     add(sub, [encoded] {
       json::array tracks;

@@ -11,10 +11,10 @@
 #include <cadence/sim/lavalink_server.hpp>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/json.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>

@@ -16,11 +16,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include "discord/global_lane.hpp"
 #include "cadence/discord/rate_limiter.hpp"
 #include "discord/account_guard.hpp"
 #include "discord/bucket.hpp"
 #include "discord/bucket_directory.hpp"
+#include "discord/global_lane.hpp"
 #include "discord/lane_queue.hpp"
 #include "discord/latency_window.hpp"
 #include "discord/window_reconciler.hpp"

@@ -5,6 +5,7 @@
 // pair last sent, so that "a pair completed" means "something changed since the last PATCH".
 #include "cadence/lavalink/voice_joiner.hpp"
 
+#include <atomic>
 #include <boost/asio/any_completion_executor.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -15,7 +16,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/json.hpp>
 #include <boost/system/system_error.hpp>
-#include <atomic>
 #include <deque>
 #include <optional>
 #include <stdexcept>
@@ -172,10 +172,11 @@ struct VoiceJoinerState : std::enable_shared_from_this<VoiceJoinerState> {
     if (g.ops.empty()) return;
     auto& op = *g.ops.front();
     op.timer.emplace(strand, options.timeout);
-    op.timer->async_wait([weak = weak_from_this(), guild, id = op.id](boost::system::error_code ec) {
-      const auto self = weak.lock();
-      if (!ec && self) self->time_out(guild, id);
-    });
+    op.timer->async_wait(
+        [weak = weak_from_this(), guild, id = op.id](boost::system::error_code ec) {
+          const auto self = weak.lock();
+          if (!ec && self) self->time_out(guild, id);
+        });
     const bool pending_for_channel = g.state && g.state->channel == op.channel && g.fresh();
     if (!g.in_flight && g.connected_channel == op.channel && !pending_for_channel &&
         g.last_player) {
@@ -196,8 +197,7 @@ struct VoiceJoinerState : std::enable_shared_from_this<VoiceJoinerState> {
     g.in_flight = true;
     const std::uint64_t state_seq = g.state_seq;
     const std::uint64_t server_seq = g.server_seq;
-    VoiceState voice{g.server->token, g.server->endpoint, g.state->session_id,
-                     channel.to_string()};
+    VoiceState voice{g.server->token, g.server->endpoint, g.state->session_id, channel.to_string()};
     auto done = [weak = weak_from_this(), strand = strand, guild, epoch = g.epoch, state_seq,
                  server_seq, channel](std::exception_ptr error, Player player) {
       // Posted even when the sender answers inline, so the strand's state is never re-entered.
@@ -208,7 +208,8 @@ struct VoiceJoinerState : std::enable_shared_from_this<VoiceJoinerState> {
       });
     };
     try {
-      send(guild, std::move(voice), VoiceJoiner::Handler(asio::bind_executor(strand, std::move(done))));
+      send(guild, std::move(voice),
+           VoiceJoiner::Handler(asio::bind_executor(strand, std::move(done))));
     } catch (...) {
       // A sender that throws instead of completing: the same as a failed PATCH.
       const auto error = std::current_exception();
@@ -279,8 +280,7 @@ struct VoiceJoinerState : std::enable_shared_from_this<VoiceJoinerState> {
       const bool was_front = op == g.ops.begin();
       auto gone = *op;
       g.ops.erase(op);
-      finish(*gone, aborted(),
-             {});
+      finish(*gone, aborted(), {});
       if (!was_front) return;
       if (g.ops.empty()) {
         try_send(guild, g);
@@ -333,7 +333,7 @@ namespace {
 
 VoiceJoiner::Sender rest_sender(Rest& rest, std::string session_id) {
   return [&rest, session_id = std::move(session_id)](Snowflake guild, VoiceState voice,
-                                                      VoiceJoiner::Handler handler) {
+                                                     VoiceJoiner::Handler handler) {
     PlayerUpdate update;
     update.voice = std::move(voice);
     rest.update_player(session_id, guild, std::move(update), false, std::move(handler));

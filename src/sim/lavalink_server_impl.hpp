@@ -130,7 +130,8 @@ class LavalinkServer::Impl : public std::enable_shared_from_this<Impl> {
   void emit(detail::LavalinkSession& session, const boost::json::object& message);
   void send_player_update(detail::LavalinkSession& session, const detail::LavalinkPlayer& player);
   void send_stats(detail::LavalinkSession& session);
-  /// A WebSocketClosedEvent (and the playerUpdate after it) for a player (lavalink_voice_control.cpp).
+  /// A WebSocketClosedEvent (and the playerUpdate after it) for a player
+  /// (lavalink_voice_control.cpp).
   bool voice_closed(std::string_view session_id, std::string_view guild_id, std::uint16_t code,
                     std::string reason, bool by_remote);
   void arm_session_timers(detail::LavalinkSession& session);

@@ -51,8 +51,7 @@ HttpResponse LavalinkServer::Impl::accept_websocket(const HttpRequest& request) 
   if (!valid_user_id(request.header("User-Id"))) return refuse(HttpResponse::empty(400));
   const bool needs_client_name =
       options.require_client_name || options.flavor == LavalinkFlavor::nodelink;
-  if (needs_client_name && !request.header("Client-Name"))
-    return refuse(HttpResponse::empty(400));
+  if (needs_client_name && !request.header("Client-Name")) return refuse(HttpResponse::empty(400));
 
   bool resumed = false;
   if (const auto id = request.header("Session-Id")) {
@@ -176,7 +175,8 @@ json::object LavalinkServer::Impl::stats_json(const detail::LavalinkSession* ses
                               {"used", 187654321},
                               {"allocated", 268888881},
                               {"reservable", 4294967296}}},
-      {"cpu", json::object{{"cores", cores}, {"systemLoad", system_load}, {"lavalinkLoad", lavalink_load}}}};
+      {"cpu", json::object{
+                  {"cores", cores}, {"systemLoad", system_load}, {"lavalinkLoad", lavalink_load}}}};
   if (session) {
     // Per-player averages over the last minute for this session's playing players.
     bool any = false;

@@ -198,9 +198,8 @@ TEST_F(LavalinkCliPlayer, UnknownFilterKeyIsRefusedAndTheFiltersStay) {
 TEST_F(LavalinkCliPlayer, MisspelledFilterFieldIsNamedWithItsPath) {
   expect_usage_error(update("--filters '{\"timescale\":{\"sped\":1.25}}'"),
                      "unknown key \"timescale.sped\"");
-  expect_usage_error(
-      update("--filters '{\"equalizer\":[{\"band\":1,\"gain\":0.2,\"gian\":0.3}]}'"),
-      "unknown key \"equalizer[0].gian\"");
+  expect_usage_error(update("--filters '{\"equalizer\":[{\"band\":1,\"gain\":0.2,\"gian\":0.3}]}'"),
+                     "unknown key \"equalizer[0].gian\"");
 }
 
 TEST_F(LavalinkCliPlayer, PluginFiltersPassThrough) {
@@ -267,14 +266,13 @@ TEST_F(LavalinkCli, TraceFollowsTheErrorLine) {
 TEST_F(LavalinkCli, DecodeTracksTakesSeveral) {
   const std::string a = track();
   const std::string b = server_.catalogue_track("short").value_or("");
-  const auto many =
-      one_json_line(cadence("decodetracks " + shell_quote(a) + " " + shell_quote(b)));
+  const auto many = one_json_line(cadence("decodetracks " + shell_quote(a) + " " + shell_quote(b)));
   ASSERT_EQ(many.as_array().size(), 2u);
   EXPECT_EQ(many.at(0).at("encoded").as_string(), a);
   EXPECT_EQ(many.at(1).at("encoded").as_string(), b);
-  const auto piped = ::cadence::test::run_cadence(
-      "lavalink --node " + server_.base_url() + " decodetracks -", a + "\n" + b + "\n",
-      "LAVALINK_PASSWORD=youshallnotpass");
+  const auto piped =
+      ::cadence::test::run_cadence("lavalink --node " + server_.base_url() + " decodetracks -",
+                                   a + "\n" + b + "\n", "LAVALINK_PASSWORD=youshallnotpass");
   EXPECT_EQ(one_json_line(piped).as_array().size(), 2u);
   EXPECT_EQ(cadence("decodetracks").status, 2);
 }

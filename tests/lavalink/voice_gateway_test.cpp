@@ -9,8 +9,8 @@ namespace json = boost::json;
 using cadence::Snowflake;
 
 TEST(VoiceGateway, JoinIsOp4WithTheChannelAsAString) {
-  const auto payload = lavalink::voice_join(Snowflake{817327181659111454ULL},
-                                            Snowflake{900000000000000001ULL});
+  const auto payload =
+      lavalink::voice_join(Snowflake{817327181659111454ULL}, Snowflake{900000000000000001ULL});
   EXPECT_EQ(payload, json::parse(R"({"op":4,"d":{"guild_id":"817327181659111454",
       "channel_id":"900000000000000001","self_mute":false,"self_deaf":true}})"));
 }

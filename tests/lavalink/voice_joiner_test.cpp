@@ -214,11 +214,12 @@ TEST_P(VoiceJoinerSim, TwoConcurrentJoinsForOneGuildRunOneAfterTheOther) {
         most = std::max(most, ++in_flight);
         lavalink::PlayerUpdate update;
         update.voice = std::move(voice);
-        rest->update_player(session, g, std::move(update), false,
-                            [&, h = std::move(h)](std::exception_ptr e, lavalink::Player p) mutable {
-                              --in_flight;
-                              std::move(h)(e, std::move(p));
-                            });
+        rest->update_player(
+            session, g, std::move(update), false,
+            [&, h = std::move(h)](std::exception_ptr e, lavalink::Player p) mutable {
+              --in_flight;
+              std::move(h)(e, std::move(p));
+            });
       },
       lavalink::VoiceJoinerOptions{.timeout = 5s});
   std::vector<Snowflake> order;
@@ -226,13 +227,13 @@ TEST_P(VoiceJoinerSim, TwoConcurrentJoinsForOneGuildRunOneAfterTheOther) {
   Outcome<lavalink::Player> to_b;
   for (auto* out : {&to_a, &to_b}) {
     const Snowflake channel = out == &to_a ? channel_a : channel_b;
-    joiner->async_connect(guild, channel, [&, out, channel](std::exception_ptr e,
-                                                            lavalink::Player p) {
-      order.push_back(channel);
-      ++out->completions;
-      out->error = e;
-      out->value = std::move(p);
-    });
+    joiner->async_connect(guild, channel,
+                          [&, out, channel](std::exception_ptr e, lavalink::Player p) {
+                            order.push_back(channel);
+                            ++out->completions;
+                            out->error = e;
+                            out->value = std::move(p);
+                          });
   }
   // Discord's events for both joins arrive back to back, before the first PATCH is answered.
   EXPECT_TRUE(joiner->feed(voice_state(channel_a)));
@@ -328,11 +329,10 @@ TEST_P(VoiceJoinerSim, NodeRefusalIsTheConnectError) {
 TEST_P(VoiceJoinerSim, FailuresNobodyWaitsForGoToOnError) {
   std::vector<std::string> errors;
   joiner.emplace(io.get_executor(), bot, *rest, "nosuchsession",
-                 lavalink::VoiceJoinerOptions{
-                     .on_error = [&](Snowflake g, std::exception_ptr e) {
-                       EXPECT_EQ(g, guild);
-                       errors.push_back(what(e));
-                     }});
+                 lavalink::VoiceJoinerOptions{.on_error = [&](Snowflake g, std::exception_ptr e) {
+                   EXPECT_EQ(g, guild);
+                   errors.push_back(what(e));
+                 }});
   joiner->feed(voice_state(channel_a));
   joiner->feed(voice_server());
   ASSERT_TRUE(run_until(io, [&] { return !errors.empty(); }));
@@ -343,13 +343,13 @@ TEST_P(VoiceJoinerSim, TerminalCancellationAbortsOnlyThatOperation) {
   auto& j = make();
   asio::cancellation_signal signal;
   Outcome<lavalink::Player> cancelled;
-  j.async_connect(guild, channel_a,
-                  asio::bind_cancellation_slot(
-                      signal.slot(), [&](std::exception_ptr e, lavalink::Player p) {
-                        ++cancelled.completions;
-                        cancelled.error = e;
-                        cancelled.value = std::move(p);
-                      }));
+  j.async_connect(
+      guild, channel_a,
+      asio::bind_cancellation_slot(signal.slot(), [&](std::exception_ptr e, lavalink::Player p) {
+        ++cancelled.completions;
+        cancelled.error = e;
+        cancelled.value = std::move(p);
+      }));
   Outcome<lavalink::Player> next;
   start(next, channel_a);
   signal.emit(asio::cancellation_type::terminal);

@@ -71,8 +71,7 @@ class Client {
   /// may not have reached the server.
   template <boost::asio::completion_token_for<SendSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
-  auto async_send(Request request,
-                  Token&& token = {}) {
+  auto async_send(Request request, Token&& token = {}) {
     return boost::asio::async_initiate<Token, SendSignature>(
         [this](auto handler, Request req) { start_send(std::move(req), std::move(handler)); },
         token, std::move(request));

@@ -83,8 +83,7 @@ class WebSocket {
   /// from handshake_response().
   template <boost::asio::completion_token_for<ConnectSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
-  auto async_connect(std::string url, Headers headers = {},
-                     Token&& token = {}) {
+  auto async_connect(std::string url, Headers headers = {}, Token&& token = {}) {
     return boost::asio::async_initiate<Token, ConnectSignature>(
         [this](auto handler, std::string u, Headers h) {
           start_connect(std::move(u), std::move(h), std::move(handler));
@@ -106,8 +105,7 @@ class WebSocket {
   /// one at a time, so several may be issued without waiting, also while a read is pending.
   template <boost::asio::completion_token_for<WriteSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
-  auto async_write_text(std::string text,
-                        Token&& token = {}) {
+  auto async_write_text(std::string text, Token&& token = {}) {
     return boost::asio::async_initiate<Token, WriteSignature>(
         [this](auto handler, std::string data) {
           start_write(std::move(data), false, std::move(handler));
@@ -118,8 +116,7 @@ class WebSocket {
   /// Queues a binary message; see async_write_text.
   template <boost::asio::completion_token_for<WriteSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
-  auto async_write_binary(
-      std::string data, Token&& token = {}) {
+  auto async_write_binary(std::string data, Token&& token = {}) {
     return boost::asio::async_initiate<Token, WriteSignature>(
         [this](auto handler, std::string d) {
           start_write(std::move(d), true, std::move(handler));
@@ -134,8 +131,7 @@ class WebSocket {
   /// most 123 bytes.
   template <boost::asio::completion_token_for<WriteSignature> Token =
                 boost::asio::default_completion_token_t<executor_type>>
-  auto async_close(std::uint16_t code = 1000, std::string reason = {},
-                   Token&& token = {}) {
+  auto async_close(std::uint16_t code = 1000, std::string reason = {}, Token&& token = {}) {
     return boost::asio::async_initiate<Token, WriteSignature>(
         [this](auto handler, std::uint16_t c, std::string r) {
           start_close(c, std::move(r), std::move(handler));
