@@ -47,13 +47,31 @@ void WindowReconciler::apply(const std::shared_ptr<Bucket>& target, const Permit
   const bool current_window = same_bucket && rec.window == t.window;
   if (!current_window && same_bucket) return;  // from a window that has already ended
   if (same_bucket && t.period) note_window_evidence(t, rec, limit - remaining, now);
-  t.remaining = std::min(t.remaining,
-                         saturating_sub(remaining, std::uint64_t{t.window_in_flight} + t.reserved));
+  if (!(current_window && explained_by_send_log(t, limit - remaining, rec.written_at))) {
+    t.remaining = std::min(
+        t.remaining, saturating_sub(remaining, std::uint64_t{t.window_in_flight} + t.reserved));
+  }
   if (t.reset_at) {
     t.reset_at = std::min(*t.reset_at, reset_est);
   } else if (current_window) {
     t.reset_at = reset_est;
   }
+}
+
+bool WindowReconciler::explained_by_send_log(const Bucket& b, std::uint32_t used,
+                                             TimePoint written) const {
+  // Under a window that is not proven fixed, the send log already keeps each of our requests'
+  // slots for a whole period from when the server may have counted it, which no window
+  // (fixed, or sliding whichever request its Reset-After counts from) outlasts. When our own
+  // sends still in the log account for everything the server says is used, its Remaining and
+  // Reset-After add nothing to that; taking them would cost a whole window whenever a sliding
+  // server dates Reset-After from the newest request and counted the previous window's
+  // requests apart (a lagging server). More used than our log holds means another client (or
+  // a misdated send) shares the bucket: then the headers rule.
+  // The server counted at some moment after the request was written; an answer read late (a
+  // starved client) must not drop from the count sends the server still held then.
+  if (b.fixed || !b.period) return false;
+  return used <= b.sends.count_in(written - (*b.period + margin_), kNever);
 }
 
 void WindowReconciler::note_window_evidence(Bucket& b, const PermitRecord& rec, std::uint32_t used,

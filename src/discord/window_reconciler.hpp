@@ -44,6 +44,8 @@ class WindowReconciler {
   static void end_unanswered_window(Bucket& b, const PermitRecord& rec, TimePoint now);
 
  private:
+  [[nodiscard]] bool explained_by_send_log(const Bucket& b, std::uint32_t used,
+                                           TimePoint written) const;
   static void note_window_evidence(Bucket& b, const PermitRecord& rec, std::uint32_t used,
                                    TimePoint answered);
 

@@ -32,9 +32,22 @@ using namespace std::chrono_literals;
 using TimePoint = Clock::time_point;
 using Duration = Clock::duration;
 
-enum class Window { fixed, sliding };
+/// `sliding_newest` counts like `sliding` but answers Reset-After from the newest request in the
+/// window (when the whole window is free again), as `cadence sim discord` does; `sliding` from
+/// the oldest (when the next slot is).
+enum class Window { fixed, sliding, sliding_newest };
 
-inline const char* name(Window w) { return w == Window::fixed ? "fixed" : "sliding"; }
+inline const char* name(Window w) {
+  switch (w) {
+    case Window::fixed:
+      return "fixed";
+    case Window::sliding:
+      return "sliding";
+    case Window::sliding_newest:
+      return "sliding, reset from the newest";
+  }
+  return "?";
+}
 
 /// One rate limit as the server keeps it.
 class ServerLimit {
@@ -62,9 +75,12 @@ class ServerLimit {
     const auto used = mode_ == Window::fixed ? count_ : arrivals_.size();
     return limit_ - static_cast<std::uint32_t>(used);
   }
-  /// Fixed: until the window ends. Sliding: until the oldest request leaves the window.
+  /// Fixed: until the window ends. Sliding: until the oldest (or the newest) request leaves the
+  /// window.
   [[nodiscard]] Duration reset_after(TimePoint now) const {
-    const auto end = mode_ == Window::fixed ? end_ : arrivals_.front() + window_;
+    const auto end = mode_ == Window::fixed            ? end_
+                     : mode_ == Window::sliding_newest ? arrivals_.back() + window_
+                                                       : arrivals_.front() + window_;
     return std::max(Duration::zero(), end - now);
   }
   [[nodiscard]] std::uint32_t limit() const { return limit_; }

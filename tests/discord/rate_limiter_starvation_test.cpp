@@ -19,6 +19,11 @@ using namespace std::chrono_literals;
 using model::RunOptions;
 using model::Window;
 
+// `cadence sim discord` answers Reset-After from the newest request of a sliding window: with a
+// lagging server that cost whole windows on the mixed workload (1.41x) until a bucket's own
+// send log, rather than that reset, decided when its slots come free.
+constexpr Window kWindows[] = {Window::fixed, Window::sliding, Window::sliding_newest};
+
 RunOptions lagging(Window mode, std::uint32_t seed) {
   return {.global_mode = mode, .bucket_mode = mode, .server_delay = 100ms, .seed = seed};
 }
@@ -52,21 +57,21 @@ double expect_no_429(const std::vector<model::Job>& jobs, model::Duration bound,
 // --- The server counts late ----------------------------------------------------------------------
 
 TEST(RateLimiterLag, GlobalBoundNo429WhenTheServerCountsLate) {
-  for (auto mode : {Window::fixed, Window::sliding}) {
+  for (auto mode : kWindows) {
     EXPECT_LE(expect_no_429(model::global_bound_jobs(), 19s, lagging, mode, "global-bound, lag"),
               1.12);
   }
 }
 
 TEST(RateLimiterLag, MixedNo429WhenTheServerCountsLate) {
-  for (auto mode : {Window::fixed, Window::sliding}) {
+  for (auto mode : kWindows) {
     EXPECT_LE(expect_no_429(model::mixed_jobs(), model::mixed_bound(), lagging, mode, "mixed, lag"),
               1.05);
   }
 }
 
 TEST(RateLimiterLag, ContendedNo429WhenTheServerCountsLate) {
-  for (auto mode : {Window::fixed, Window::sliding}) {
+  for (auto mode : kWindows) {
     EXPECT_LE(expect_no_429(model::contended_jobs(), model::contended_bound(), lagging, mode,
                             "contended, lag"),
               1.05);
@@ -76,7 +81,7 @@ TEST(RateLimiterLag, ContendedNo429WhenTheServerCountsLate) {
 // --- The client is starved as well --------------------------------------------------------------
 
 TEST(RateLimiterStarvation, GlobalBoundNo429OnAStarvedClient) {
-  for (auto mode : {Window::fixed, Window::sliding}) {
+  for (auto mode : kWindows) {
     EXPECT_LE(
         expect_no_429(model::global_bound_jobs(), 19s, starved, mode, "global-bound, starved"),
         1.2);
@@ -84,7 +89,7 @@ TEST(RateLimiterStarvation, GlobalBoundNo429OnAStarvedClient) {
 }
 
 TEST(RateLimiterStarvation, MixedNo429OnAStarvedClient) {
-  for (auto mode : {Window::fixed, Window::sliding}) {
+  for (auto mode : kWindows) {
     EXPECT_LE(
         expect_no_429(model::mixed_jobs(), model::mixed_bound(), starved, mode, "mixed, starved"),
         1.05);
@@ -92,7 +97,7 @@ TEST(RateLimiterStarvation, MixedNo429OnAStarvedClient) {
 }
 
 TEST(RateLimiterStarvation, ContendedNo429OnAStarvedClient) {
-  for (auto mode : {Window::fixed, Window::sliding}) {
+  for (auto mode : kWindows) {
     EXPECT_LE(expect_no_429(model::contended_jobs(), model::contended_bound(), starved, mode,
                             "contended, starved"),
               1.08);

@@ -227,6 +227,39 @@ TEST_F(RateLimiterTest, StaleResponseFromAnEndedWindowDoesNotRefill) {
   EXPECT_TRUE(none.queued());
 }
 
+// A sliding window whose Reset-After counts from the newest request (as `cadence sim discord`
+// answers): once the first window's requests were sent apart, each later answer says remaining
+// 0 and a whole window to wait, although the oldest of them leaves the window much sooner. Our
+// own send log accounts for everything the server says is used, so it decides: the next request
+// goes when b's slot comes free (1.51 s), not a whole window after c (2.02 s).
+TEST_F(RateLimiterTest, SlidingResetFromTheNewestRequestDoesNotHoldAWholeWindow) {
+  const auto r = route("/channels/1/messages", Method::post);
+  grant(r).complete(ok(2, 1, "1"));  // a, at 0
+  clock->advance(500ms);
+  grant(r).complete(ok(2, 0, "1"));  // b, at 0.5 s
+  clock->advance(500ms + kMargin);
+  grant(r).complete(ok(2, 0, "1"));  // c, at 1.01 s: a has left, b and c are in the window
+  const auto d = queue(r);
+  EXPECT_TRUE(advance(490ms).empty());
+  auto ready = advance(kMargin);
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].ticket, d);
+}
+
+// The same answers with more used than our own sends explain: another client shares the
+// bucket, and the server's Remaining and Reset-After rule.
+TEST_F(RateLimiterTest, SlidingAnswersWithForeignUseStillHoldTheBucket) {
+  const auto r = route("/channels/1/messages", Method::post);
+  grant(r).complete(ok(3, 2, "1"));  // a, at 0
+  clock->advance(500ms);
+  grant(r).complete(ok(3, 0, "1"));  // b, at 0.5 s: 3 used, 2 of them ours
+  clock->advance(500ms + kMargin);
+  grant(r).complete(ok(3, 0, "1"));  // c, at 1.01 s: 3 used, b and c ours
+  queue(r);
+  EXPECT_TRUE(advance(990ms).empty());  // our send log alone would let it go at once
+  EXPECT_EQ(advance(2 * kMargin).size(), 1u);
+}
+
 TEST_F(RateLimiterTest, CancelledPermitGivesSlotBack) {
   const auto r = route("/channels/1/messages", Method::post);
   grant(r).complete(ok(2, 1, "5"));
