@@ -5,6 +5,8 @@
 #
 #   bench/discord_vs_discordjs.sh [path/to/cadence]      (default build/release/bin/cadence)
 #   WORKLOADS="a b c" CONDITIONS="clean lag starved" WINDOWS="fixed sliding" (the defaults)
+#   CLIENTS="cadence discordjs discordjs_proxy" (the default): discordjs_proxy is @discordjs/rest
+#   pointed at `cadence proxy`, and the proxy at the simulator
 #
 # Workloads:
 #   a: 1,000 GETs over 500 channels (bound by the global limit, 50/s)
@@ -26,6 +28,7 @@ root="$(dirname "$here")"
 cadence="${1:-$root/build/release/bin/cadence}"
 work="$(mktemp -d)"
 sim_pid=""
+proxy_pid=""
 busy_pids=()
 start_busy() { for _ in 1 2 3; do (while :; do :; done) & busy_pids+=($!); done; }
 stop_busy() {
@@ -34,6 +37,7 @@ stop_busy() {
 }
 cleanup() {
   [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null || true
+  [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null || true
   stop_busy
   rm -rf "$work"
 }
@@ -96,11 +100,32 @@ start_sim() {  # $1 = window mode, $2 = accounting jitter (ms); sets sim_pid and
 }
 stop_sim() { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; }
 
+start_proxy() {  # in front of $base; sets proxy_pid and proxy_base
+  "$cadence" proxy --listen 127.0.0.1:0 --upstream "$base" > "$work/proxy.out" 2> "$work/proxy.err" &
+  proxy_pid=$!
+  for _ in $(seq 600); do
+    [ -s "$work/proxy.out" ] && break
+    sleep 0.05
+  done
+  local proxy_port
+  proxy_port=$(head -n1 "$work/proxy.out")
+  if [ -z "$proxy_port" ]; then
+    echo "the proxy did not start: $(cat "$work/proxy.err")" >&2
+    exit 1
+  fi
+  proxy_base="http://127.0.0.1:$proxy_port/api"
+}
+stop_proxy() {
+  kill -TERM "$proxy_pid" 2>/dev/null || true
+  wait "$proxy_pid" 2>/dev/null || true
+  proxy_pid=""
+}
+
 results="$work/results.jsonl"
 for condition in ${CONDITIONS:-clean lag starved}; do
 for window in ${WINDOWS:-fixed sliding}; do
   for load in ${WORKLOADS:-a b c}; do
-    for client in cadence discordjs; do
+    for client in ${CLIENTS:-cadence discordjs discordjs_proxy}; do
       jitter=0
       [ "$condition" != clean ] && jitter=100
       start_sim "$window" "$jitter"
@@ -108,9 +133,14 @@ for window in ${WINDOWS:-fixed sliding}; do
       if [ "$client" = cadence ]; then
         DISCORD_TOKEN=sim-token "$cadence" discord batch --base-url "$base" --concurrency 10000 \
           < "$work/$load.jsonl" > /dev/null 2> "$work/summary"
-      else
+      elif [ "$client" = discordjs ]; then
         node "$here/discordjs_batch.mjs" "$here/node_modules" "$base" \
           < "$work/$load.jsonl" 2> "$work/summary"
+      else
+        start_proxy
+        node "$here/discordjs_batch.mjs" "$here/node_modules" "$proxy_base" \
+          < "$work/$load.jsonl" 2> "$work/summary"
+        stop_proxy
       fi
       stop_busy
       if ! curl -s "http://127.0.0.1:$port/__sim/stats" > "$work/stats.json"; then
