@@ -2,7 +2,10 @@
 # Side-by-side decode throughput: `cadence track decode -` versus @lavalink/encoding (npm)
 # doing decode + JSON.stringify per line, over the same 1,000,000-line file of real tracks
 # (the version-2 vectors of tests/lavalink/data/track-vectors.json, repeated: @lavalink/encoding
-# 0.1.x rejects version 3). Each side writes its JSON to /dev/null.
+# 0.1.x rejects version 3). Each side writes its JSON to /dev/null. Both sides also run a second
+# file of real version-2 tracks with non-ASCII text (kana, kanji, hangul, symbols, emoji: the
+# vectors of external-track-vectors.json that carry "utf8Hex"), so the comparison is not only
+# made on ASCII.
 #
 #   bench/track_decode_vs_npm.sh [path/to/cadence] [lines]
 #
@@ -93,15 +96,35 @@ for i in range(n):
 PY
 check_lines "$cadence" track decode - < "$work/mixed.txt"
 
+python3 - "$root/tests/lavalink/data/external-track-vectors.json" "$lines" \
+  > "$work/nonascii.txt" <<'PY'
+import json, sys
+vectors = [v["encoded"] for v in json.load(open(sys.argv[1]))
+           if v["encoding"]["version"] == 2 and "utf8Hex" in v]
+n = int(sys.argv[2])
+out = sys.stdout
+for i in range(n):
+    out.write(vectors[i % len(vectors)])
+    out.write("\n")
+PY
+check_lines "$cadence" track decode - < "$work/nonascii.txt"
+check_lines node "$work/decode.js" "$here/node_modules/@lavalink/encoding" "$work/nonascii.txt"
+
 c=$(best_of "$work/tracks.txt" "$cadence" track decode -)
 m=$(best_of "$work/mixed.txt" "$cadence" track decode -)
 n=$(best_of /dev/null node "$work/decode.js" "$here/node_modules/@lavalink/encoding" "$work/tracks.txt")
-python3 - "$lines" "$c" "$n" "$m" <<'PY'
+cu=$(best_of "$work/nonascii.txt" "$cadence" track decode -)
+nu=$(best_of /dev/null node "$work/decode.js" "$here/node_modules/@lavalink/encoding" "$work/nonascii.txt")
+python3 - "$lines" "$c" "$n" "$m" "$cu" "$nu" <<'PY'
 import sys
 lines, c, n, m = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+cu, nu = float(sys.argv[5]), float(sys.argv[6])
 print(f"lines: {lines}")
 print(f"cadence track decode -      : {c:.3f} s  {lines / c / 1e6:.2f} M tracks/s")
 print(f"@lavalink/encoding + stringify: {n:.3f} s  {lines / n / 1e6:.2f} M tracks/s")
 print(f"ratio: {n / c:.1f}x")
 print(f"cadence, mixed v2/v3 + non-ASCII + LavaSrc file: {m:.3f} s  {lines / m / 1e6:.2f} M tracks/s")
+print(f"non-ASCII v2 file, cadence: {cu:.3f} s  {lines / cu / 1e6:.2f} M tracks/s")
+print(f"non-ASCII v2 file, @lavalink/encoding + stringify: {nu:.3f} s  {lines / nu / 1e6:.2f} M tracks/s")
+print(f"non-ASCII ratio: {nu / cu:.1f}x")
 PY
