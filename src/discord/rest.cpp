@@ -26,6 +26,7 @@
 #include "cadence/http/client.hpp"
 #include "discord/limiter_waiter.hpp"
 #include "discord/rest_request.hpp"
+#include "discord/route_again.hpp"
 
 namespace cadence::discord {
 namespace detail {
@@ -189,7 +190,7 @@ class RestOp final : public std::enable_shared_from_this<RestOp>, public Limiter
       // parameters are then dropped.
       const auto input = std::move(input_);
       parsed_at_ = std::chrono::system_clock::now();
-      route.emplace(parse_route(input->path));
+      route.emplace(Route::parse(method_, input->path, route_options()));
       const auto fields = body_fields(input->params);
       if (!fields.empty()) {
         const std::vector<std::string_view> views(fields.begin(), fields.end());
@@ -241,29 +242,21 @@ class RestOp final : public std::enable_shared_from_this<RestOp>, public Limiter
     std::optional<bool> idempotent;
   };
 
-  Route parse_route(std::string_view path) const {
+  /// The same options for the first parse and every later one, so that they agree.
+  [[nodiscard]] RouteOptions route_options() const {
     RouteOptions options;
     options.application_id = state_->options.application_id;
     options.now = parsed_at_;
-    return Route::parse(method_, path, options);
+    return options;
   }
 
   /// The route again, from the validated path: for a wait after a 429 or a backoff, and for
   /// error messages, none of which a queued request needs.
   [[nodiscard]] Route route() const {
     const std::string_view target(target_);
-    auto route = parse_route(target.substr(path_begin_, target.find('?') - path_begin_));
-    if (extras_ && !extras_->request_class.empty()) {
-      std::vector<std::string_view> fields;
-      std::string_view rest(extras_->request_class);
-      for (auto comma = rest.find(','); comma != std::string_view::npos; comma = rest.find(',')) {
-        fields.push_back(rest.substr(0, comma));
-        rest.remove_prefix(comma + 1);
-      }
-      fields.push_back(rest);
-      route.set_body_fields(fields);
-    }
-    return route;
+    return parse_again(method_, target.substr(path_begin_, target.find('?') - path_begin_),
+                       route_options(),
+                       extras_ ? std::string_view(extras_->request_class) : std::string_view());
   }
 
   void keep(PreparedRequest prepared, const Route& route, RequestParams& params) {
@@ -287,7 +280,26 @@ class RestOp final : public std::enable_shared_from_this<RestOp>, public Limiter
     return extras_ ? extras_->queue_deadline : std::nullopt;
   }
 
-  void acquire() { acquire(route()); }
+  /// A wait after a 429 or a backoff.
+  void acquire() {
+    std::optional<Route> again;
+    try {
+      again.emplace(route());
+    } catch (...) {  // cannot happen (the path parsed once), but must not escape a handler
+      finish(std::current_exception());
+      return;
+    }
+    acquire(std::move(*again));
+  }
+
+  /// The route's key, for error messages.
+  [[nodiscard]] std::string route_key() const {
+    try {
+      return route().key();
+    } catch (...) {
+      return "(route)";
+    }
+  }
 
   void acquire(Route route) {
     AcquireOptions options;
@@ -321,7 +333,7 @@ class RestOp final : public std::enable_shared_from_this<RestOp>, public Limiter
       if (*until <= now) {
         permit_.cancel();
         finish(std::make_exception_ptr(TimeoutError(
-            fmt::format("the request's deadline passed before it was sent ({})", route().key()),
+            fmt::format("the request's deadline passed before it was sent ({})", route_key()),
             ceil_ms(*until - started_))));
         return;
       }
@@ -389,7 +401,7 @@ class RestOp final : public std::enable_shared_from_this<RestOp>, public Limiter
       // The limiter parked whatever the 429 was about; the next permit comes after retry_after.
       if (++rate_limit_retries_ > state_->options.retry.max_rate_limit_retries) {
         finish(std::make_exception_ptr(RateLimitedError(
-            route().key(), verdict.scope.value_or(RateLimitScope::user), verdict.retry_after,
+            route_key(), verdict.scope.value_or(RateLimitScope::user), verdict.retry_after,
             fmt::format("still answered 429 after {} retries", rate_limit_retries_ - 1))));
       } else if (cancelled_) {
         finish(aborted());
@@ -416,7 +428,7 @@ class RestOp final : public std::enable_shared_from_this<RestOp>, public Limiter
       std::rethrow_exception(error);
     } catch (const TimeoutError&) {
       return std::make_exception_ptr(
-          RateLimitedError(route().key(), RateLimitScope::user, milliseconds(0),
+          RateLimitedError(route_key(), RateLimitScope::user, milliseconds(0),
                            "still queued behind the rate limit at the queue deadline"));
     } catch (...) {
       return error;
