@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <stdexcept>
+#include <string>
 
 #include "cadence/discord/error.hpp"
 #include "cadence/discord/rest.hpp"
@@ -95,6 +97,35 @@ TEST(RestQueuedForm, AnErrorAfterA429NamesTheRouteTheRequestWasQueuedUnder) {
   } catch (const RateLimitedError& e) {
     EXPECT_EQ(e.route(), Route::parse(Method::patch, "/channels/1/messages/2").key());
   }
+}
+
+TEST(RestQueuedForm, AMalformedRequestFailsAtOnceBehindAQueueOfItsBucket) {
+  asio::io_context io;
+  TestServer server([](const ReceivedRequest&) { return Reply::hang(); });
+  JsonResult first, queued, bad_header, bad_reason;
+  {
+    Rest rest(io.get_executor(), rest_options(server.url("/api")));
+    // The first request of an unknown bucket goes alone; the second waits for its answer,
+    // which never comes.
+    rest.get("/channels/1", record(first));
+    rest.get("/channels/1", record(queued));
+    ASSERT_TRUE(run_until(io, [&] { return server.requests_received() == 1; }));
+    RequestParams crlf;
+    crlf.headers.add("X-Evil", "a\r\nInjected: yes");
+    rest.get("/channels/1", std::move(crlf), record(bad_header));
+    RequestParams long_reason;
+    long_reason.reason = std::string(513, 'x');
+    rest.get("/channels/1", std::move(long_reason), record(bad_reason));
+    ASSERT_TRUE(run_until(io, [&] { return bad_header.done() && bad_reason.done(); }));
+    expect_error<std::invalid_argument>(bad_header.error);
+    expect_error<std::invalid_argument>(bad_reason.error);
+    EXPECT_FALSE(first.done());
+    EXPECT_FALSE(queued.done());
+    EXPECT_EQ(server.requests_received(), 1u);
+  }
+  ASSERT_TRUE(run_until(io, [&] { return first.done() && queued.done(); }));
+  EXPECT_TRUE(is_aborted(first.error));
+  EXPECT_TRUE(is_aborted(queued.error));
 }
 
 }  // namespace
