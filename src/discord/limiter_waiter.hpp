@@ -16,6 +16,8 @@ class LimiterWaiter {
   LimiterWaiter() = default;
   LimiterWaiter(const LimiterWaiter&) = delete;
   LimiterWaiter& operator=(const LimiterWaiter&) = delete;
+  LimiterWaiter(LimiterWaiter&&) = delete;
+  LimiterWaiter& operator=(LimiterWaiter&&) = delete;
 
   /// The result of one acquire, exactly once, called on the limiter's strand: the waiter must
   /// hand it to its own strand (post) rather than act on it here.

@@ -162,6 +162,8 @@ class RestOp final : public std::enable_shared_from_this<RestOp>, public Limiter
   }
   RestOp(const RestOp&) = delete;
   RestOp& operator=(const RestOp&) = delete;
+  RestOp(RestOp&&) = delete;
+  RestOp& operator=(RestOp&&) = delete;
 
   /// Connects the caller's cancellation slot (called in the initiating function).
   void connect_cancellation() {
