@@ -10,12 +10,17 @@
 #include <boost/system/system_error.hpp>
 #include <functional>
 #include <unordered_map>
+#include <variant>
+
+#include "discord/limiter_waiter.hpp"
 
 namespace cadence::discord {
 namespace detail {
 
 namespace asio = boost::asio;
 using Handler = asio::any_completion_handler<AsyncRateLimiter::Signature>;
+/// Who hears about a queued ticket: an Asio handler, or a LimiterWaiter (Rest's operations).
+using Pending = std::variant<Handler, std::shared_ptr<LimiterWaiter>>;
 
 /// Arranges one callback at a time point; the callback may run on any thread.
 class WakeSource {
@@ -79,7 +84,7 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
   asio::any_io_executor executor() const { return executor_; }
   asio::any_io_executor strand() const { return strand_; }
 
-  void acquire(Route route, AcquireOptions options, Handler handler) {
+  void acquire(Route route, AcquireOptions options, Pending handler) {
     if (closed_) {
       complete(std::move(handler), aborted(), Permit{});
       return;
@@ -93,8 +98,10 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
       complete(std::move(handler), result.error, Permit{});
     } else {
       const auto ticket = result.ticket;
-      auto slot = asio::get_associated_cancellation_slot(handler);
-      if (slot.is_connected()) {
+      if (auto* waiter = std::get_if<std::shared_ptr<LimiterWaiter>>(&handler)) {
+        (*waiter)->ticket_ = ticket;
+      } else if (auto slot = asio::get_associated_cancellation_slot(std::get<Handler>(handler));
+                 slot.is_connected()) {
         std::weak_ptr<AsyncLimiterState> weak = weak_from_this();
         slot.assign([weak, strand = strand_, ticket](asio::cancellation_type type) {
           if ((type & (asio::cancellation_type::terminal | asio::cancellation_type::partial |
@@ -122,6 +129,13 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
         self->pump();
       }
     });
+  }
+
+  void cancel_waiter(const std::shared_ptr<LimiterWaiter>& waiter) {
+    const auto it = pending_.find(waiter->ticket_);
+    if (it == pending_.end()) return;
+    const auto* queued = std::get_if<std::shared_ptr<LimiterWaiter>>(&it->second);
+    if (queued && *queued == waiter) cancel(waiter->ticket_);
   }
 
   void cancel(TicketId ticket) {
@@ -176,7 +190,12 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
         boost::system::system_error(asio::error::operation_aborted, "rate limiter"));
   }
 
-  void complete(Handler handler, std::exception_ptr error, Permit permit) {
+  void complete(Pending pending, std::exception_ptr error, Permit permit) {
+    if (auto* waiter = std::get_if<std::shared_ptr<LimiterWaiter>>(&pending)) {
+      (*waiter)->permit_ready(std::move(error), std::move(permit));
+      return;
+    }
+    auto& handler = std::get<Handler>(pending);
     asio::get_associated_cancellation_slot(handler).clear();
     // Posted through the I/O executor, then run on the handler's own executor.
     auto ex = asio::get_associated_executor(handler, executor_);
@@ -211,7 +230,7 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
   asio::any_io_executor strand_;
   RateLimiter limiter_;
   std::unique_ptr<WakeSource> wake_;
-  std::unordered_map<TicketId, Handler> pending_;
+  std::unordered_map<TicketId, Pending> pending_;
   std::optional<Clock::time_point> armed_;
   bool pump_posted_ = false;
   bool closed_ = false;
@@ -254,6 +273,22 @@ void AsyncRateLimiter::start(Route route, AcquireOptions options,
                                 handler = std::move(handler)]() mutable {
     state->acquire(std::move(route), options, std::move(handler));
   });
+}
+
+void detail::WaiterAccess::acquire(AsyncRateLimiter& limiter, Route route, AcquireOptions options,
+                                   std::shared_ptr<LimiterWaiter> waiter) {
+  const auto& state = limiter.state_;
+  asio::post(state->strand(),
+             [state, route = std::move(route), options, waiter = std::move(waiter)]() mutable {
+               state->acquire(std::move(route), options, std::move(waiter));
+             });
+}
+
+void detail::WaiterAccess::cancel(AsyncRateLimiter& limiter,
+                                  std::shared_ptr<LimiterWaiter> waiter) {
+  const auto& state = limiter.state_;
+  asio::post(state->strand(),
+             [state, waiter = std::move(waiter)] { state->cancel_waiter(waiter); });
 }
 
 void AsyncRateLimiter::start_bucket(

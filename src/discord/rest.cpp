@@ -24,7 +24,9 @@
 #include "cadence/discord/error.hpp"
 #include "cadence/discord/permit.hpp"
 #include "cadence/http/client.hpp"
+#include "discord/limiter_waiter.hpp"
 #include "discord/rest_request.hpp"
+#include "discord/route_again.hpp"
 
 namespace cadence::discord {
 namespace detail {
@@ -115,14 +117,17 @@ class RestState {
 
   /// Completes every operation with operation_aborted; new ones are refused the same way.
   void close();
+  void link(RestOp* op) noexcept;
+  void unlink(RestOp* op) noexcept;
 
   asio::any_io_executor executor;
   asio::any_io_executor strand;
   RestOptions options;
   http::Client client;
   AsyncRateLimiter limiter;
-  std::unordered_map<std::uint64_t, std::weak_ptr<RestOp>> ops;
-  std::uint64_t next_op = 1;
+  /// The operations started and not finished, for close(): an intrusive list through the
+  /// operations themselves, since a map entry per queued request cost 50 B.
+  RestOp* ops = nullptr;
   bool closed = false;
   std::mt19937_64 rng;
 };
@@ -131,24 +136,34 @@ using JsonHandler = asio::any_completion_handler<Rest::JsonSignature>;
 using RawHandler = asio::any_completion_handler<Rest::RawSignature>;
 using LatencyHandler = asio::any_completion_handler<Rest::LatencySignature>;
 
-/// One request from start to completion: parse and prepare once, then acquire -> send ->
-/// report, repeated for 429s and safe resends. Lives on the Rest's strand; each step keeps it
-/// alive through the callback of the one asynchronous operation in progress, whose cancellation
-/// slot is inner_'s, so that cancel() reaches whatever the request is waiting for.
-class RestOp : public std::enable_shared_from_this<RestOp> {
+/// One request from start to completion: parse, validate and prepare once, then acquire -> send
+/// -> report, repeated for 429s and safe resends. Lives on the Rest's strand; each step keeps it
+/// alive through the callback of the one asynchronous operation in progress. cancel() reaches a
+/// send or a backoff through inner_'s slot and a queued acquire through the limiter.
+///
+/// The queued form is compact (100k queued requests make every byte count): no Route (the
+/// limiter's ticket knows the bucket; a resend or an error message parses the validated path
+/// again, with the same clock reading and body fields, which gives the same route), no base
+/// URL (only the target), and what few requests carry (deadlines, headers, a body) behind one
+/// pointer.
+class RestOp final : public std::enable_shared_from_this<RestOp>, public LimiterWaiter {
  public:
   using AnyHandler = std::variant<JsonHandler, RawHandler, LatencyHandler>;
 
   RestOp(std::shared_ptr<RestState> state, Method method, std::string path, RequestParams params,
          AnyHandler handler)
       : state_(std::move(state)),
-        method_(method),
         input_(std::make_unique<Input>(Input{std::move(path), std::move(params)})),
-        deadline_(input_->params.deadline),
-        queue_deadline_(input_->params.queue_deadline),
-        attempt_timeout_(input_->params.attempt_timeout),
-        on_written_(std::move(input_->params.on_written)),
-        handler_(std::move(handler)) {}
+        handler_(std::move(handler)),
+        method_(method) {}
+  ~RestOp() {
+    // Only when the io_context dropped the op's handlers unrun (it is then single-threaded).
+    if (linked_) state_->unlink(this);
+  }
+  RestOp(const RestOp&) = delete;
+  RestOp& operator=(const RestOp&) = delete;
+  RestOp(RestOp&&) = delete;
+  RestOp& operator=(RestOp&&) = delete;
 
   /// Connects the caller's cancellation slot (called in the initiating function).
   void connect_cancellation() {
@@ -171,58 +186,138 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
       finish(aborted());
       return;
     }
+    std::optional<Route> route;
     try {
-      RouteOptions route_options;
-      route_options.application_id = state_->options.application_id;
-      // The path and parameters are needed only to build the route and the request; a queued
-      // operation then holds neither (100k queued requests make that count).
+      // Everything is validated here, so that a malformed request fails at once; the path and
+      // parameters are then dropped.
       const auto input = std::move(input_);
-      route_.emplace(Route::parse(method_, input->path, route_options));
+      parsed_at_ = std::chrono::system_clock::now();
+      route.emplace(Route::parse(method_, input->path, route_options()));
       const auto fields = body_fields(input->params);
       if (!fields.empty()) {
         const std::vector<std::string_view> views(fields.begin(), fields.end());
-        route_->set_body_fields(views);
+        route->set_body_fields(views);
       }
-      auto prepared = prepare_request(state_->options, *route_, input->params,
+      auto prepared = prepare_request(state_->options, *route, input->params,
                                       [this] { return std::to_string(state_->rng() >> 1); });
-      request_ = std::move(prepared.request);
       sends_token_ = prepared.sends_token;
       resend_safe_ = prepared.resend_safe;
+      keep(std::move(prepared), *route, input->params);
     } catch (...) {
       finish(std::current_exception());
       return;
     }
-    id_ = state_->next_op++;
-    state_->ops.emplace(id_, weak_from_this());
-    acquire();
+    state_->link(this);
+    acquire(std::move(*route));
   }
 
   void cancel() {
     if (done_) return;
     cancelled_ = true;
+    if (waiting_permit_) WaiterAccess::cancel(state_->limiter, shared_from_this());
     inner_.emit(asio::cancellation_type::terminal);
   }
 
+  void permit_ready(std::exception_ptr error, Permit permit) override {
+    asio::post(state_->strand, [self = shared_from_this(), error = std::move(error),
+                                permit = std::move(permit)]() mutable {
+      self->on_permit(std::move(error), std::move(permit));
+    });
+  }
+
  private:
+  friend class RestState;
+
+  struct Input {
+    std::string path;
+    RequestParams params;
+  };
+  /// What few requests carry: most GETs have none of it.
+  struct Extras {
+    std::optional<Clock::time_point> deadline;
+    std::optional<Clock::time_point> queue_deadline;
+    std::optional<milliseconds> attempt_timeout;
+    std::function<void()> on_written;
+    std::string request_class;  ///< the route's, to give a parsed-again route the same class
+    http::Headers headers;
+    std::string body;
+    std::optional<bool> idempotent;
+  };
+
+  /// The same options for the first parse and every later one, so that they agree.
+  [[nodiscard]] RouteOptions route_options() const {
+    RouteOptions options;
+    options.application_id = state_->options.application_id;
+    options.now = parsed_at_;
+    return options;
+  }
+
+  /// The route again, from the validated path: for a wait after a 429 or a backoff, and for
+  /// error messages, none of which a queued request needs.
+  [[nodiscard]] Route route() const {
+    const std::string_view target(target_);
+    return parse_again(method_, target.substr(path_begin_, target.find('?') - path_begin_),
+                       route_options(),
+                       extras_ ? std::string_view(extras_->request_class) : std::string_view());
+  }
+
+  void keep(PreparedRequest prepared, const Route& route, RequestParams& params) {
+    auto& request = prepared.request;
+    target_ = std::move(request.url);
+    path_begin_ = static_cast<std::uint32_t>(prepared.path_begin);
+    if (params.deadline || params.queue_deadline || params.attempt_timeout || params.on_written ||
+        !route.request_class().empty() || request.headers.size() != 0 || !request.body.empty() ||
+        request.idempotent) {
+      extras_ = std::make_unique<Extras>(
+          Extras{params.deadline, params.queue_deadline, params.attempt_timeout,
+                 std::move(params.on_written), route.request_class(), std::move(request.headers),
+                 std::move(request.body), request.idempotent});
+    }
+  }
+
+  [[nodiscard]] std::optional<Clock::time_point> deadline() const {
+    return extras_ ? extras_->deadline : std::nullopt;
+  }
+  [[nodiscard]] std::optional<Clock::time_point> queue_deadline() const {
+    return extras_ ? extras_->queue_deadline : std::nullopt;
+  }
+
+  /// A wait after a 429 or a backoff.
   void acquire() {
+    std::optional<Route> again;
+    try {
+      again.emplace(route());
+    } catch (...) {  // cannot happen (the path parsed once), but must not escape a handler
+      finish(std::current_exception());
+      return;
+    }
+    acquire(std::move(*again));
+  }
+
+  /// The route's key, for error messages.
+  [[nodiscard]] std::string route_key() const {
+    try {
+      return route().key();
+    } catch (...) {
+      return "(route)";
+    }
+  }
+
+  void acquire(Route route) {
     AcquireOptions options;
     options.auth = sends_token_;
-    options.deadline = deadline_;
-    if (queue_deadline_ && (!deadline_ || *queue_deadline_ < *deadline_)) {
-      options.deadline = queue_deadline_;
+    options.deadline = deadline();
+    const auto queue_until = queue_deadline();
+    if (queue_until && (!options.deadline || *queue_until < *options.deadline)) {
+      options.deadline = queue_until;
     }
     options.retry = resent_;
-    state_->limiter.async_acquire(
-        *route_, options,
-        asio::bind_cancellation_slot(
-            inner_.slot(), asio::bind_executor(
-                               state_->strand, [self = shared_from_this()](std::exception_ptr error,
-                                                                           Permit permit) mutable {
-                                 self->on_permit(std::move(error), std::move(permit));
-                               })));
+    waiting_permit_ = true;
+    WaiterAccess::acquire(state_->limiter, std::move(route), options, shared_from_this());
   }
 
   void on_permit(std::exception_ptr error, Permit permit) {
+    waiting_permit_ = false;
     if (done_ || cancelled_) {
       permit.cancel();
       finish(aborted());
@@ -233,25 +328,35 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
       return;
     }
     permit_ = std::move(permit);
-    auto timeout = attempt_timeout_.value_or(state_->options.attempt_timeout);
+    auto timeout = state_->options.attempt_timeout;
+    if (extras_ && extras_->attempt_timeout) timeout = *extras_->attempt_timeout;
     const auto now = std::chrono::steady_clock::now();
-    if (deadline_) {
-      if (*deadline_ <= now) {
+    if (const auto until = deadline()) {
+      if (*until <= now) {
         permit_.cancel();
         finish(std::make_exception_ptr(TimeoutError(
-            fmt::format("the request's deadline passed before it was sent ({})", route_->key()),
-            ceil_ms(*deadline_ - started_))));
+            fmt::format("the request's deadline passed before it was sent ({})", route_key()),
+            ceil_ms(*until - started_))));
         return;
       }
-      timeout = std::min(timeout, ceil_ms(*deadline_ - now));
+      timeout = std::min(timeout, ceil_ms(*until - now));
     }
-    http::Request request = request_;
+    http::Request request;
+    request.method = method_;
+    request.url = send_url(state_->options, target_);
+    if (extras_) {
+      request.headers = extras_->headers;
+      request.body = extras_->body;
+      request.idempotent = extras_->idempotent;
+    }
     add_send_headers(state_->options, sends_token_, request);
     request.timeout = timeout;
     // The report reaches the strand after the write; `attempt` keeps a late one from a previous
     // send off the permit of the next.
+    std::function<void()> user;
+    if (extras_) user = extras_->on_written;
     request.on_written = [weak = weak_from_this(), strand = state_->strand,
-                          attempt = ++sends_started_, user = on_written_] {
+                          attempt = ++sends_started_, user = std::move(user)] {
       if (user) user();
       asio::post(strand, [weak, attempt] {
         auto self = weak.lock();
@@ -298,7 +403,7 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
       // The limiter parked whatever the 429 was about; the next permit comes after retry_after.
       if (++rate_limit_retries_ > state_->options.retry.max_rate_limit_retries) {
         finish(std::make_exception_ptr(RateLimitedError(
-            route_->key(), verdict.scope.value_or(RateLimitScope::user), verdict.retry_after,
+            route_key(), verdict.scope.value_or(RateLimitScope::user), verdict.retry_after,
             fmt::format("still answered 429 after {} retries", rate_limit_retries_ - 1))));
       } else if (cancelled_) {
         finish(aborted());
@@ -318,12 +423,14 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
   /// deadline was the queue deadline, the request was refused for a rate limit it could not
   /// wait out, which is what the caller asked to hear (RateLimitedError).
   std::exception_ptr queue_timeout_as_rate_limit(std::exception_ptr error) const {
-    if (!queue_deadline_ || (deadline_ && *deadline_ <= *queue_deadline_)) return error;
+    const auto queue_until = queue_deadline();
+    const auto until = deadline();
+    if (!queue_until || (until && *until <= *queue_until)) return error;
     try {
       std::rethrow_exception(error);
     } catch (const TimeoutError&) {
       return std::make_exception_ptr(
-          RateLimitedError(route_->key(), RateLimitScope::user, milliseconds(0),
+          RateLimitedError(route_key(), RateLimitScope::user, milliseconds(0),
                            "still queued behind the rate limit at the queue deadline"));
     } catch (...) {
       return error;
@@ -343,7 +450,8 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
         std::chrono::duration<double, std::milli>(static_cast<double>(policy.base_delay.count()) *
                                                   std::max(0.0, factor)));
     ++attempts_;
-    if (deadline_ && std::chrono::steady_clock::now() + delay >= *deadline_) {
+    const auto until = deadline();
+    if (until && std::chrono::steady_clock::now() + delay >= *until) {
       finish(std::move(last_error), std::move(last_response));  // no time left for a resend
       return;
     }
@@ -363,7 +471,7 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
   void finish(std::exception_ptr error, http::Response response = {}) {
     if (done_) return;
     done_ = true;
-    if (id_ != 0) state_->ops.erase(id_);
+    if (linked_) state_->unlink(this);
     permit_.cancel();
     const auto& fallback = state_->executor;
     std::visit(
@@ -391,42 +499,60 @@ class RestOp : public std::enable_shared_from_this<RestOp> {
   }
 
   std::shared_ptr<RestState> state_;
-  Method method_;
-  struct Input {
-    std::string path;
-    RequestParams params;
-  };
-  std::unique_ptr<Input> input_;
-  decltype(RequestParams::deadline) deadline_;
-  decltype(RequestParams::queue_deadline) queue_deadline_;
-  std::optional<std::chrono::milliseconds> attempt_timeout_;
-  std::function<void()> on_written_;
+  std::unique_ptr<Input> input_;  ///< until begin()
   AnyHandler handler_;
-  std::unique_ptr<asio::steady_timer> timer_;
+  /// Version, path and query of the prepared request ("/v10/channels/1?limit=5").
+  std::string target_;
+  std::unique_ptr<Extras> extras_;
+  std::unique_ptr<asio::steady_timer> timer_;  ///< created at the first backoff
   asio::cancellation_signal inner_;
-  std::optional<Route> route_;
-  http::Request request_;
   Permit permit_;
+  std::chrono::system_clock::time_point parsed_at_{};  ///< the route's clock reading
   SteadyTime started_{};
   SteadyTime sent_at_{};
   std::chrono::steady_clock::duration round_trip_{};
-  std::uint64_t id_ = 0;
+  std::uint64_t sends_started_ = 0;
+  RestOp* prev_ = nullptr;  ///< in RestState::ops
+  RestOp* next_ = nullptr;
+  std::uint32_t path_begin_ = 0;  ///< where the route's path starts in target_
   unsigned attempts_ = 0;
   unsigned rate_limit_retries_ = 0;
+  Method method_;
   bool sends_token_ = false;
-  std::uint64_t sends_started_ = 0;
   bool resend_safe_ = false;
   bool resent_ = false;
+  bool waiting_permit_ = false;
   bool cancelled_ = false;
   bool done_ = false;
+  bool linked_ = false;
 };
+
+void RestState::link(RestOp* op) noexcept {
+  op->next_ = ops;
+  if (ops) ops->prev_ = op;
+  ops = op;
+  op->linked_ = true;
+}
+
+void RestState::unlink(RestOp* op) noexcept {
+  if (op->prev_) {
+    op->prev_->next_ = op->next_;
+  } else {
+    ops = op->next_;
+  }
+  if (op->next_) op->next_->prev_ = op->prev_;
+  op->prev_ = op->next_ = nullptr;
+  op->linked_ = false;
+}
 
 void RestState::close() {
   closed = true;
-  auto current = ops;  // cancel() may finish an op, which erases it from `ops`
-  for (auto& [id, weak] : current) {
-    if (auto op = weak.lock()) op->cancel();
+  // cancel() may finish an op, which unlinks it: take them all first.
+  std::vector<std::shared_ptr<RestOp>> current;
+  for (RestOp* op = ops; op; op = op->next_) {
+    if (auto alive = op->weak_from_this().lock()) current.push_back(std::move(alive));
   }
+  for (auto& op : current) op->cancel();
 }
 
 void start_op(const std::shared_ptr<RestState>& state, Method method, std::string route,

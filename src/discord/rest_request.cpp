@@ -186,10 +186,10 @@ PreparedRequest prepare_request(const RestOptions& options, const Route& route,
   }
   check_raw_query(params.raw_query);
 
-  // URL: base + version + the validated, percent-encoded path + the query.
-  req.url = trim_trailing_slashes(options.base_url);
+  // Target: version + the validated, percent-encoded path + the query (send_url adds the base).
   const unsigned version = params.api_version.value_or(options.api_version);
-  if (version != 0) req.url += fmt::format("/v{}", version);
+  if (version != 0) req.url = fmt::format("/v{}", version);
+  out.path_begin = req.url.size();
   req.url += route.path();
   char separator = '?';
   for (const auto& [key, value] : params.query) {
@@ -293,6 +293,12 @@ PreparedRequest prepare_request(const RestOptions& options, const Route& route,
   out.resend_safe = http::is_resend_safe(req.method) || nonce_idempotent;
   if (nonce_idempotent) req.idempotent = true;
   return out;
+}
+
+std::string send_url(const RestOptions& options, std::string_view target) {
+  auto url = trim_trailing_slashes(options.base_url);
+  url += target;
+  return url;
 }
 
 void add_send_headers(const RestOptions& options, bool sends_token, http::Request& request) {

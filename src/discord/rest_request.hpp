@@ -15,7 +15,11 @@
 namespace cadence::discord::detail {
 
 struct PreparedRequest {
+  /// Its url holds only the target: version, path and query ("/v10/channels/1?limit=5"), since a
+  /// queued request need not hold the base URL every request shares; send_url() adds it.
   http::Request request;
+  /// Where Route::path() starts in the target (after the version segment).
+  std::size_t path_begin = 0;
   /// The Rest's token goes in Authorization: the request counts against the bot's global lane
   /// and a 401 stops the token.
   bool sends_token = false;
@@ -32,6 +36,9 @@ struct PreparedRequest {
 [[nodiscard]] PreparedRequest prepare_request(const RestOptions& options, const Route& route,
                                               RequestParams& params,
                                               const std::function<std::string()>& nonce);
+
+/// The absolute URL of a target prepare_request() built.
+[[nodiscard]] std::string send_url(const RestOptions& options, std::string_view target);
 
 /// Adds what every send carries and a queued request need not hold: User-Agent and, when
 /// `sends_token`, the token's Authorization (prepare_request validated the token already).

@@ -15,7 +15,8 @@ namespace cadence::discord {
 
 namespace detail {
 class AsyncLimiterState;
-}
+struct WaiterAccess;
+}  // namespace detail
 
 /// A RateLimiter that lives on a strand of `executor`. Time comes from a steady clock and an
 /// asio::steady_timer, or, for tests, from a ManualClock whose at() wake-ups drive it (advance
@@ -104,6 +105,8 @@ class AsyncRateLimiter {
       boost::asio::any_completion_handler<void(std::exception_ptr, BucketSnapshot)> handler);
   void start_stats(
       boost::asio::any_completion_handler<void(std::exception_ptr, RateLimiterStats)> handler);
+
+  friend struct detail::WaiterAccess;  // discord::Rest's operations queue without a handler
 
   std::shared_ptr<detail::AsyncLimiterState> state_;
 };
