@@ -90,6 +90,7 @@ class CliProcess {
   }
 
   void signal(int sig) const { ::kill(pid_, sig); }
+  [[nodiscard]] pid_t pid() const noexcept { return pid_; }
 
   /// True while the process has not exited.
   bool running() {
