@@ -258,6 +258,10 @@ int run_demo(const DemoArgs& args) {
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (ec) return;
     interrupted = true;
+    // Back to the default action, so that a second Ctrl-C ends the process even if stopping
+    // were to hang.
+    boost::system::error_code ignored;
+    signals.clear(ignored);
     d.io.stop();
   });
 
@@ -266,6 +270,8 @@ int run_demo(const DemoArgs& args) {
   asio::co_spawn(d.io, d.script_run(), [&](std::exception_ptr e, Outcome out) {
     failure = e;
     if (!e) outcome = std::move(out);
+    boost::system::error_code ignored;
+    signals.clear(ignored);
     // The pool's nodes keep their sessions (and a killed node its reconnect timer) alive.
     d.io.stop();
   });
