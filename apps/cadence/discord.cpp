@@ -348,7 +348,14 @@ class Batch {
     line["index"] = index;
     line["status"] = response.status;
     line["body"] = ec ? json::value(response.body) : std::move(body);
+    emit(line);
+  }
+
+  // Each answer leaves as soon as it is known, flushed, so that a reader of a pipe sees it at
+  // once and a batch killed midway has printed every answer it got.
+  static void emit(const json::object& line) {
     print_json(line, false);
+    std::fflush(stdout);
   }
 
   static void write_error(std::size_t index, unsigned status, const std::string& type,
@@ -357,7 +364,7 @@ class Batch {
     line["index"] = index;
     line["status"] = status;
     line["error"] = {{"type", type}, {"message", message}};
-    print_json(line, false);
+    emit(line);
   }
 
   boost::asio::io_context& io_;
