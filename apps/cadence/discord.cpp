@@ -348,7 +348,14 @@ class Batch {
     line["index"] = index;
     line["status"] = response.status;
     line["body"] = ec ? json::value(response.body) : std::move(body);
+    emit(line);
+  }
+
+  // Each answer leaves as soon as it is known, flushed, so that a reader of a pipe sees it at
+  // once and a batch killed midway has printed every answer it got.
+  static void emit(const json::object& line) {
     print_json(line, false);
+    std::fflush(stdout);
   }
 
   static void write_error(std::size_t index, unsigned status, const std::string& type,
@@ -357,7 +364,7 @@ class Batch {
     line["index"] = index;
     line["status"] = status;
     line["error"] = {{"type", type}, {"message", message}};
-    print_json(line, false);
+    emit(line);
   }
 
   boost::asio::io_context& io_;
@@ -427,7 +434,7 @@ void add_common(CLI::App& command, CommonArgs& args) {
       ->check(CLI::ExistingFile);
   command.add_option("--api-version", args.api_version, "Discord API version")
       ->capture_default_str();
-  command.add_option("--timeout", args.timeout_s, "seconds per attempt")
+  command.add_option("--timeout", args.timeout_s, "seconds per attempt (fractions allowed)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   command.add_flag("--pretty", args.pretty, "indent the JSON output");
@@ -457,7 +464,8 @@ void register_discord(CLI::App& app, Commands& commands) {
   add_common(*request, *common);
   request->footer(
       "Prints the answer as JSON (nothing for 204). Exit 1 with one line on stderr "
-      "when Discord answers an error.");
+      "when Discord answers an error.\nExample:\n  DISCORD_TOKEN=... cadence discord request POST "
+      "/channels/123/messages --json '{\"content\":\"hi\"}' --timeout 2.5");
   request->callback([&commands, common, request_args] {
     commands.run = [common, request_args] {
       return guarded([&] { return run_request(*common, *request_args); });
@@ -477,7 +485,8 @@ void register_discord(CLI::App& app, Commands& commands) {
       "Input lines: {\"method\",\"route\",\"body\"?,\"query\"?,\"reason\"?,\"auth\"?}. Output, "
       "in completion order: {\"index\",\"status\",\"body\"} or {\"index\",\"status\","
       "\"error\":{\"type\",\"message\"}} (status 0: no HTTP answer). Summary on stderr: "
-      "{\"requests\",\"ok\",\"failed\",\"rate_limited_429\",\"elapsed_s\"}.");
+      "{\"requests\",\"ok\",\"failed\",\"rate_limited_429\",\"elapsed_s\"}.\nExample:\n  "
+      "DISCORD_TOKEN=... cadence discord batch < requests.jsonl > answers.jsonl");
   batch->callback([&commands, common, batch_args] {
     commands.run = [common, batch_args] {
       return guarded([&] { return run_batch(*common, *batch_args); });

@@ -44,6 +44,9 @@ struct Common {
   std::string node = "http://127.0.0.1:2333";
   std::string password_file;
   bool trace = false;
+  /// --timeout in seconds (fractions allowed), as `cadence discord` takes it; --timeout-ms is
+  /// the old spelling, kept hidden so that scripts using it still work.
+  double timeout_s = 0;
   unsigned timeout_ms = 0;
 };
 
@@ -137,6 +140,9 @@ int execute(const Common& common, const std::string& name, const std::function<C
     options.password = read_password(common);
     options.trace = common.trace;
     if (common.timeout_ms > 0) options.timeout = std::chrono::milliseconds(common.timeout_ms);
+    if (common.timeout_s > 0)
+      options.timeout =
+          std::chrono::milliseconds(static_cast<std::int64_t>(common.timeout_s * 1000));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cadence lavalink %s: %s\n", name.c_str(), e.what());
     return 2;
@@ -344,10 +350,15 @@ void register_lavalink(CLI::App& app, Commands& commands) {
                     "file holding the password (default: $LAVALINK_PASSWORD)");
   group->add_flag("--trace", common->trace,
                   "ask the node for stack traces in its errors (printed after the error line)");
-  group->add_option("--timeout-ms", common->timeout_ms, "limit for the request (default 15000)");
+  group->add_option("--timeout", common->timeout_s, "seconds for the request (default 15)")
+      ->check(CLI::PositiveNumber);
+  group->add_option("--timeout-ms", common->timeout_ms, "the old spelling of --timeout, in ms")
+      ->group("");
   group->footer(
       "Prints the node's JSON on one line (nothing for 204). Exit codes: 0 success, 1 the "
-      "request failed, 2 usage error.");
+      "request failed, 2 usage error.\nExample:\n  LAVALINK_PASSWORD=youshallnotpass cadence "
+      "lavalink --node http://127.0.0.1:2333 --timeout 2.5 load 'ytsearch:never gonna give you "
+      "up'");
 
   // Registers a subcommand whose callback runs `build` (returning the request) through execute.
   // Its name in messages is the whole path below `lavalink` ("routeplanner status").

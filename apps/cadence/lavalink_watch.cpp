@@ -237,7 +237,8 @@ void add_lavalink_watch(CLI::App& group, Commands& commands, std::function<std::
       "Prints one JSON line per message: {\"node\", \"op\", ...}; a node's first line is its "
       "ready with the session id; a node that goes away is reported (op disconnected) and "
       "reconnected. Exits 0 on SIGINT/SIGTERM, 1 when every node refused the connection for "
-      "good (a wrong password), 2 on usage errors.");
+      "good (a wrong password), 2 on usage errors.\nExample:\n  LAVALINK_PASSWORD=youshallnotpass "
+      "cadence lavalink watch --node http://127.0.0.1:2333");
   sub->callback([&commands, options, password, default_node] {
     commands.run = [options, password, default_node] {
       Options o = *options;

@@ -163,7 +163,8 @@ void register_proxy(CLI::App& app, Commands& commands) {
       ->check(CLI::ExistingFile);
   proxy->footer(
       "The first line on stdout is the bound port. Tokens come with each request (Authorization: "
-      "Bot ...); the proxy never logs them, and /metrics shows only a short hash.");
+      "Bot ...); the proxy never logs them, and /metrics shows only a short hash.\nExample:\n  "
+      "cadence proxy --listen 127.0.0.1:8080 --upstream http://127.0.0.1:PORT/api");
   proxy->callback([&commands, args] { commands.run = [args] { return run_proxy(*args); }; });
 }
 

@@ -106,7 +106,7 @@ void add_discord(CLI::App& sim, Commands& commands) {
   discord->footer(
       "The first line on stdout is the bound port. Base URL for clients: "
       "http://HOST:PORT/api. Control: GET /__sim/stats, POST /__sim/reset, /__sim/config, "
-      "/__sim/busy, /__sim/faults.");
+      "/__sim/busy, /__sim/faults.\nExample:\n  cadence sim discord --port 0 --window sliding");
   discord->callback([&commands, args] { commands.run = [args] { return run_discord(*args); }; });
 }
 
@@ -187,7 +187,8 @@ void add_lavalink(CLI::App& sim, Commands& commands) {
   lavalink->footer(
       "The first line on stdout is the bound port. Node URL for clients: http://HOST:PORT. "
       "Control: GET /__sim/stats, /__sim/catalogue; POST /__sim/config, /__sim/faults, "
-      "/__sim/sessions (see cadence/sim/lavalink_server.hpp).");
+      "/__sim/sessions (see cadence/sim/lavalink_server.hpp).\nExample:\n  cadence sim lavalink "
+      "--port 0 --flavor nodelink");
   lavalink->callback([&commands, args] { commands.run = [args] { return run_lavalink(*args); }; });
 }
 

@@ -534,7 +534,7 @@ void register_track(CLI::App& app, Commands& commands) {
   });
   track->footer(
       "A bad line is reported on stderr with its number; the others are still processed, and "
-      "the exit code is 1.");
+      "the exit code is 1.\nExample:\n  cadence track decode QAAA... | cadence track encode");
 }
 
 }  // namespace cadence::app

@@ -20,9 +20,10 @@ namespace cadence::test {
 
 class CliProcess {
  public:
-  /// Starts `cadence args...` with `env` added to the environment ("NAME=value"); stderr is
-  /// kept in a pipe too (read with read_stderr()).
-  CliProcess(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+  /// Starts `cadence args...` with `env` added to the environment ("NAME=value") and stdin read
+  /// from `stdin_path` when given; stderr is kept in a pipe too (read with read_stderr()).
+  CliProcess(const std::vector<std::string>& args, const std::vector<std::string>& env = {},
+             const std::string& stdin_path = {}) {
     int out[2];
     int err[2];
     if (::pipe(out) != 0 || ::pipe(err) != 0) return;
@@ -32,6 +33,12 @@ class CliProcess {
       ::dup2(err[1], STDERR_FILENO);
       ::close(out[0]);
       ::close(err[0]);
+      if (!stdin_path.empty()) {
+        const int in = ::open(stdin_path.c_str(), O_RDONLY);
+        if (in < 0) ::_exit(126);
+        ::dup2(in, STDIN_FILENO);
+        ::close(in);
+      }
       for (const auto& e : env) ::putenv(const_cast<char*>(e.c_str()));
       const std::string binary = CADENCE_BINARY_DIR "/bin/cadence";
       std::vector<char*> argv{const_cast<char*>(binary.c_str())};
@@ -90,6 +97,7 @@ class CliProcess {
   }
 
   void signal(int sig) const { ::kill(pid_, sig); }
+  [[nodiscard]] pid_t pid() const noexcept { return pid_; }
 
   /// True while the process has not exited.
   bool running() {
