@@ -103,14 +103,17 @@ stop_sim() { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null ||
 start_proxy() {  # in front of $base; sets proxy_pid and proxy_base
   "$cadence" proxy --listen 127.0.0.1:0 --upstream "$base" > "$work/proxy.out" 2> "$work/proxy.err" &
   proxy_pid=$!
+  local proxy_port=""
   for _ in $(seq 600); do
-    [ -s "$work/proxy.out" ] && break
+    proxy_port=$(head -n1 "$work/proxy.out" 2>/dev/null || true)
+    case "$proxy_port" in ''|*[!0-9]*) proxy_port="" ;; *) break ;; esac
+    kill -0 "$proxy_pid" 2>/dev/null || break
     sleep 0.05
   done
-  local proxy_port
-  proxy_port=$(head -n1 "$work/proxy.out")
   if [ -z "$proxy_port" ]; then
-    echo "the proxy did not start: $(cat "$work/proxy.err")" >&2
+    local alive=no
+    kill -0 "$proxy_pid" 2>/dev/null && alive=yes
+    echo "the proxy did not start (running: $alive; stdout: '$(cat "$work/proxy.out")'; stderr: $(cat "$work/proxy.err"))" >&2
     exit 1
   fi
   proxy_base="http://127.0.0.1:$proxy_port/api"
@@ -143,10 +146,19 @@ for window in ${WINDOWS:-fixed sliding}; do
         stop_proxy
       fi
       stop_busy
-      if ! curl -s "http://127.0.0.1:$port/__sim/stats" > "$work/stats.json"; then
-        wait "$sim_pid"
-        echo "the simulator is gone (exit $?) after $client $window $load $condition: $(cat "$work/sim.err")" >&2
-        exit 1
+      stats_ok=no
+      for _ in 1 2 3 4 5; do
+        curl -s --max-time 5 "http://127.0.0.1:$port/__sim/stats" > "$work/stats.json" && { stats_ok=yes; break; }
+        sleep 1
+      done
+      if [ "$stats_ok" = no ]; then
+        # Report and go on: one lost run must not cost the rest (a hung wait did, once).
+        alive=no
+        kill -0 "$sim_pid" 2>/dev/null && alive=yes
+        echo "no simulator counters after $client $window $load $condition (simulator running: $alive;" \
+          "client summary: $(tail -n1 "$work/summary"); simulator stderr: $(cat "$work/sim.err"))" >&2
+        stop_sim
+        continue
       fi
       curl -s "http://127.0.0.1:$port/__sim/routes" > "$work/routes.json"
       stop_sim
