@@ -237,6 +237,7 @@ DiscordObjects::Result DiscordObjects::make(const RouteMatch& match, const HttpR
       if (it != nonces_.end() &&
           std::chrono::steady_clock::now() - it->second.first < nonce_lifetime) {
         result.json = it->second.second;
+        result.repeated = true;
         return result;
       }
     }

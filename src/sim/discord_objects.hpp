@@ -24,6 +24,8 @@ class DiscordObjects {
     std::string json;
     /// A new message was created (not a nonce repeat).
     bool created = false;
+    /// An enforced nonce seen before: answered with the message it created.
+    bool repeated = false;
     /// The body was not valid JSON: answer Discord's 400 / 50109.
     bool invalid_body = false;
   };

@@ -142,6 +142,33 @@ void DiscordServer::Impl::finish(HttpResponse& response) {
   if (response.status >= 500) ++stats.responses_5xx;
 }
 
+std::optional<DiscordFault> DiscordServer::Impl::random_fault() {
+  if (options.random_fault_rate <= 0) return std::nullopt;
+  if (std::uniform_real_distribution<double>(0, 1)(rng) >= options.random_fault_rate) {
+    return std::nullopt;
+  }
+  DiscordFault f;
+  switch (std::uniform_int_distribution<int>(0, 3)(rng)) {
+    case 0:
+      f.kind = DiscordFault::Kind::reset;
+      break;
+    case 1: {
+      static constexpr unsigned statuses[] = {500, 502, 503};
+      f.kind = DiscordFault::Kind::status;
+      f.status = statuses[std::uniform_int_distribution<int>(0, 2)(rng)];
+      break;
+    }
+    case 2:
+      f.kind = DiscordFault::Kind::drop;
+      break;
+    default:
+      f.kind = DiscordFault::Kind::drop;
+      f.status = truncate_marker;
+      break;
+  }
+  return f;
+}
+
 std::optional<DiscordFault> DiscordServer::Impl::take_fault(std::string_view path) {
   for (auto it = faults.begin(); it != faults.end(); ++it) {
     if (!it->path.empty() && path.find(it->path) == std::string_view::npos) continue;
@@ -154,7 +181,8 @@ std::optional<DiscordFault> DiscordServer::Impl::take_fault(std::string_view pat
 
 HttpResponse DiscordServer::Impl::handle_api(const HttpRequest& request, std::string_view path) {
   const auto now = std::chrono::steady_clock::now();
-  const auto fault = take_fault(path);
+  auto fault = take_fault(path);
+  if (!fault) fault = random_fault();
   if (fault) {
     ++stats.faults;
     switch (fault->kind) {
@@ -232,6 +260,7 @@ HttpResponse DiscordServer::Impl::handle_api(const HttpRequest& request, std::st
         detail::add_discord_headers(response);
       }
       if (made.created) ++stats.messages_created;
+      if (made.repeated) ++stats.nonce_repeats;
       detail::add_bucket_headers(response, decision);
       break;
     }
@@ -247,7 +276,14 @@ HttpResponse DiscordServer::Impl::handle_api(const HttpRequest& request, std::st
   if (fault && fault->kind == DiscordFault::Kind::delay) response.delay += fault->delay;
   if (fault && fault->kind == DiscordFault::Kind::drop) {
     response.delay += fault->delay;
-    response.action = HttpAction::close;
+    if (fault->status == truncate_marker && !response.body.empty()) {
+      // truncate_after counts the head too, so as many bytes as the body holds always stop
+      // short of the end: inside the body for long answers, inside the head for short ones.
+      response.action = HttpAction::truncate;
+      response.truncate_after = response.body.size();
+    } else {
+      response.action = HttpAction::close;
+    }
   }
   return response;
 }

@@ -108,6 +108,7 @@ std::string DiscordServerStats::to_json() const {
       {"banned_responses", banned_responses},
       {"faults", faults},
       {"messages_created", messages_created},
+      {"nonce_repeats", nonce_repeats},
       {"in_flight", in_flight},
       {"in_flight_peak", in_flight_peak},
       {"awaiting_accounting", awaiting_accounting},

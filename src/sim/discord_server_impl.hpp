@@ -35,6 +35,10 @@ class DiscordServer::Impl {
   void configure(LimitsConfig limits);
   void finish(HttpResponse& response);
   std::optional<DiscordFault> take_fault(std::string_view path);
+  /// One of DiscordServerOptions::random_fault_rate's faults, or none.
+  std::optional<DiscordFault> random_fault();
+  /// A drop fault with this status truncates the answer instead of closing before it.
+  static constexpr unsigned truncate_marker = 1;
 
   mutable std::mutex mutex;
   DiscordServerOptions options;

@@ -59,8 +59,14 @@ struct DiscordServerOptions {
   /// busy edge or a loaded host does: its windows then open later than the client's view of
   /// them. Zero: at once, on arrival.
   std::chrono::milliseconds accounting_jitter{0};
-  /// Seeds the jitter, so that a run can be repeated.
+  /// Seeds the jitter and the random faults, so that a run can be repeated.
   std::uint32_t seed = 1;
+  /// Each API request, with this probability, meets one fault, picked evenly among: a reset
+  /// before anything is counted, a 500/502/503 answer, a connection closed after the request
+  /// was processed (a message is created, no answer), and an answer cut short (inside its body,
+  /// or its head when the body is short) after processing. Counted in DiscordServerStats::faults. 0
+  /// = none.
+  double random_fault_rate = 0;
 };
 
 /// Misbehaviour for the next `count` API requests (whose path contains `path`, when given).

@@ -34,6 +34,9 @@ struct DiscordServerStats {
   std::uint64_t faults = 0;
   /// Messages created (a repeated nonce creates none).
   std::uint64_t messages_created = 0;
+  /// Message creates whose enforced nonce had already created a message: answered with that
+  /// message, nothing created (a client's resend after a lost answer).
+  std::uint64_t nonce_repeats = 0;
   /// API requests received and not yet answered, now and at most.
   std::uint64_t in_flight = 0;
   std::uint64_t in_flight_peak = 0;
