@@ -116,6 +116,10 @@ struct Bucket : Waitable {
   /// slots are held back until they answer.
   std::vector<std::uint64_t> held_for;
   std::uint64_t held_window = 0;
+  /// The bucket route this bucket is probing (see BucketDirectory::wait_for_probe), while it is.
+  std::string probe_of;
+  /// Waiting for another major parameter's probe of the same bucket route.
+  bool awaiting_probe = false;
 };
 
 /// A sublimit inside a bucket for one request class: known (channel name/topic) or learned.
@@ -175,6 +179,10 @@ struct PermitRecord {
   Lane lane = Lane::bot;
   /// When the request was written (its grant until Permit::sent() says otherwise).
   TimePoint written_at{};
+  /// Permit::sent() reported the write: only then is written-to-answered a round trip of the
+  /// path (a grant-to-answer time also holds however long the request waited to be written,
+  /// and would overstate the path, dating the slot too early).
+  bool write_reported = false;
   /// The date of its slots in the send logs and the global lane: from when the server may have
   /// counted it (see LimiterCore::slot_date), which its answer settles.
   TimePoint slot_at{};

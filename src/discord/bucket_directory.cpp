@@ -1,5 +1,6 @@
 #include "discord/bucket_directory.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace cadence::discord::detail {
@@ -94,12 +95,95 @@ BucketDirectory::Learned BucketDirectory::learn_hash(const std::shared_ptr<Route
                                                      const std::string& hash, TimePoint now) {
   RouteEntry& entry = *owner;
   auto& he = route_hash_[entry.bucket_route];
-  if (he.hash != hash) {
+  const bool news = he.hash != hash;
+  if (news) {
     if (options_.observer) options_.observer->on_hash_changed(entry.bucket_route, he.hash, hash);
     he.hash = hash;
   }
   he.last_used = now;
+  auto learned = rekey(owner, hash, now);
+  if (news) {
+    // The same route on other major parameters has no hash of its own yet (its first requests
+    // waited for this one): it is in the same hash's bucket on its major parameter, which may
+    // already be known and spent.
+    for (auto& [key, e] : routes_) {
+      if (e == owner || e->bucket_route != entry.bucket_route || !route_keyed(*e)) continue;
+      auto moved = rekey(e, hash, now);
+      learned.siblings.push_back(std::move(moved.target));
+    }
+  }
+  return learned;
+}
 
+bool BucketDirectory::wait_for_probe(const RouteEntry& entry, const std::shared_ptr<Bucket>& b) {
+  if (b->known || b->hash || entry.major.empty()) return false;
+  if (route_hash_.contains(entry.bucket_route) || !known_majors_.contains(entry.major)) {
+    return false;
+  }
+  auto& p = probes_[entry.bucket_route];
+  if (p.no_hash) return false;
+  const auto current = p.current.lock();
+  const bool busy = current && current != b && !current->hash && !current->known &&
+                    current->in_flight + current->reserved > 0;
+  if (busy) {
+    if (!b->awaiting_probe) {
+      b->awaiting_probe = true;
+      p.waiting.push_back(b);
+    }
+    return true;
+  }
+  p.current = b;
+  b->probe_of = entry.bucket_route;
+  return false;
+}
+
+void BucketDirectory::note_known(const std::string& major, TimePoint now) {
+  if (!major.empty()) known_majors_[major] = now;
+}
+
+std::vector<std::shared_ptr<Bucket>> BucketDirectory::probe_idle(Bucket& b) {
+  std::vector<std::shared_ptr<Bucket>> woken;
+  auto it = probes_.find(b.probe_of);
+  b.probe_of.clear();
+  if (it == probes_.end()) return woken;
+  auto& p = it->second;
+  if (p.current.lock().get() == &b) p.current.reset();
+  for (auto& w : p.waiting) {
+    if (auto waiting = w.lock()) {
+      waiting->awaiting_probe = false;
+      woken.push_back(std::move(waiting));
+    }
+  }
+  p.waiting.clear();
+  if (!p.no_hash) probes_.erase(it);
+  return woken;
+}
+
+void BucketDirectory::route_gives_no_hash(const std::string& bucket_route) {
+  if (auto it = probes_.find(bucket_route); it != probes_.end()) it->second.no_hash = true;
+}
+
+std::size_t BucketDirectory::waiting_work(const std::string& bucket_route) const {
+  auto it = probes_.find(bucket_route);
+  if (it == probes_.end()) return 0;
+  std::size_t n = 0;
+  for (const auto& w : it->second.waiting) {
+    if (const auto b = w.lock(); b && b->queue.size() > 1)
+      n += std::min<std::size_t>(b->queue.size(), 5);
+  }
+  return n;
+}
+
+bool BucketDirectory::probe_busy(const std::string& bucket_route) const {
+  auto it = probes_.find(bucket_route);
+  if (it == probes_.end()) return false;
+  const auto current = it->second.current.lock();
+  return current && current->in_flight + current->reserved > 0;
+}
+
+BucketDirectory::Learned BucketDirectory::rekey(const std::shared_ptr<RouteEntry>& owner,
+                                                const std::string& hash, TimePoint now) {
+  RouteEntry& entry = *owner;
   const auto target_id = hash_bucket_id(hash, entry.major);
   auto current = entry.bucket;
   if (current->id == target_id) {
@@ -107,8 +191,8 @@ BucketDirectory::Learned BucketDirectory::learn_hash(const std::shared_ptr<Route
     return {current, nullptr};
   }
   auto it = buckets_.find(target_id);
-  const bool route_keyed = !current->hash && current->id == entry.key;
-  if (it == buckets_.end() && route_keyed) {
+  const bool keyed_by_route = route_keyed(entry);
+  if (it == buckets_.end() && keyed_by_route) {
     // The route's own bucket simply becomes the hash's bucket.
     buckets_.erase(current->id);
     current->id = target_id;
@@ -136,7 +220,7 @@ BucketDirectory::Learned BucketDirectory::learn_hash(const std::shared_ptr<Route
   }
   entry.bucket = target;
   if (entry.emoji) target->max_in_flight = 1;
-  if (route_keyed) {
+  if (keyed_by_route) {
     if (auto cur = buckets_.find(current->id); cur != buckets_.end() && cur->second == current) {
       buckets_.erase(cur);
     }
@@ -174,6 +258,15 @@ std::size_t BucketDirectory::sweep(TimePoint now) {
                       g.parked_until <= now && (!g.period || g.last_used + *g.period <= now);
     it = idle ? gates_.erase(it) : std::next(it);
   }
+  for (auto it = probes_.begin(); it != probes_.end();) {
+    const auto& p = it->second;
+    const bool idle = p.current.expired() &&
+                      std::none_of(p.waiting.begin(), p.waiting.end(),
+                                   [](const std::weak_ptr<Bucket>& w) { return !w.expired(); });
+    it = idle ? probes_.erase(it) : std::next(it);
+  }
+  std::erase_if(known_majors_,
+                [&](const auto& kv) { return kv.second + options_.hash_lifetime <= now; });
   for (auto it = route_hash_.begin(); it != route_hash_.end();) {
     it = it->second.last_used + options_.hash_lifetime <= now ? route_hash_.erase(it)
                                                               : std::next(it);

@@ -49,6 +49,7 @@ void LimiterCore::apply_sent(std::uint64_t permit, TimePoint at) {
   auto it = permits_.find(permit);
   if (it == permits_.end()) return;
   auto& rec = it->second;
+  rec.write_reported = true;
   if (at <= rec.written_at) return;
   rec.written_at = at;
   // Before the answer, slots only move later: a wake-up already scheduled finds nothing free
@@ -82,6 +83,10 @@ void LimiterCore::settle_slot(PermitRecord& rec, TimePoint answered) {
   // fastest round trip less the way there: so it counted it no later than `answered` less the
   // fastest round trip, measured from any later send's point of view. That date replaces the
   // guess made at the write, earlier or later.
+  if (!rec.write_reported) {
+    redate(rec, answered);  // when it left is unknown: only the answer bounds the count
+    return;
+  }
   latency_.add(answered - rec.written_at);
   redate(rec, std::max(rec.written_at, answered - latency_.answer_offset()));
 }
@@ -207,8 +212,18 @@ void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome, Ti
     const auto learned = directory_.learn_hash(entry, *outcome->headers.bucket, t_now);
     target = learned.target;
     if (learned.previous) mark(learned.previous);
+    for (const auto& s : learned.siblings) mark(s);
+    if (target != b && b->sends.erase_one(rec.slot_at)) {
+      // Counted in the hash's bucket, not in the one it was sent on (two routes sharing a
+      // bucket): its slot belongs to that bucket's send log, or a sliding window there would
+      // look one request emptier than the server's.
+      target->sends.push(rec.slot_at);
+    }
+  } else if (outcome->status != 429) {
+    directory_.route_gives_no_hash(entry->bucket_route);
   }
   windows_.apply(target, rec, target == b, outcome->headers, t_now);
+  if (target->known) directory_.note_known(entry->major, t_now);
   mark(target);
   if (rec.unknown) {
     // Only a hash proves which bucket the request was counted in.

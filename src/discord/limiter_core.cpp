@@ -331,7 +331,11 @@ bool LimiterCore::bucket_can_reserve(Bucket& b, TimePoint now, TimePoint& wake) 
 
 void LimiterCore::dispatch_bucket(const std::shared_ptr<Bucket>& b, TimePoint now) {
   b->dirty = false;
+  if (!b->probe_of.empty() && b->in_flight + b->reserved == 0) {
+    for (auto& w : directory_.probe_idle(*b)) mark(w);
+  }
   while (Ticket* t = b->queue.front()) {
+    if (directory_.wait_for_probe(*t->route, b)) return;  // woken by the probe's bucket
     TimePoint wake = kNever;
     if (!bucket_can_reserve(*b, now, wake)) {
       if (wake != kNever) schedule(b, wake);
@@ -406,8 +410,11 @@ void LimiterCore::grant(Ticket* t, TimePoint now) {
     windows_.unknown_sent(t->route->major, pid);
     // Its answer will tell the limit, and the requests queued behind it will want slots at
     // once: hold some back for them (a guess: Discord's smallest common limit, 5, less this).
+    // A probe's answer also releases the first request of each bucket that waited for it.
     if (auto* lane = lane_state(t->lane)) {
-      rec.lane_hold = static_cast<std::uint32_t>(std::min<std::size_t>(b->queue.size(), 4));
+      std::size_t hold = std::min<std::size_t>(b->queue.size(), 4);
+      if (!b->probe_of.empty()) hold += directory_.waiting_work(b->probe_of);
+      rec.lane_hold = static_cast<std::uint32_t>(std::min<std::size_t>(hold, 25));
       lane->held += rec.lane_hold;
     }
   }
@@ -608,6 +615,7 @@ std::optional<std::string> LimiterCore::stranded() const {
           return fmt::format("{}: queued in a bucket its route no longer maps to ({})",
                              t->route->key, b.id);
         }
+        if (b.awaiting_probe && directory_.probe_busy(t->route->bucket_route)) break;
         if (b.in_flight == 0 && b.reserved == 0 && b.scheduled == kNever && !b.dirty) {
           return fmt::format(
               "{}: queued in bucket {} with nothing in flight and no wake-up (known {}, "

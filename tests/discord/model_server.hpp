@@ -277,6 +277,7 @@ inline Result run(const std::vector<Job>& jobs, const RunOptions& o) {
     if (delay > Duration::zero()) {
       client_events.push({clock->now() + delay, seq++, Kind::write, i});
     } else {
+      if (o.report_writes) permits[i].sent();
       server_events.push({clock->now() + uplink(i), seq++, Kind::arrive, i});
     }
   };

@@ -368,11 +368,64 @@ TEST_F(RateLimiterTest, ChannelsWithSameHashAreIndependent) {
   EXPECT_TRUE(limiter->acquire(route("/channels/2/messages", Method::post)).granted());
 }
 
+// Message edits count in their channel's message bucket, which only an edit's answer reveals.
+// Sent blind on every channel whose sends had spent that bucket, each first edit drew a 429 (16
+// in `cadence demo`'s first version); now the first one probes and the others wait for its hash.
+TEST_F(RateLimiterTest, AFirstRequestOfANewRouteProbesWhereBucketsAreKnown) {
+  const auto send1 = route("/channels/1/messages", Method::post);
+  const auto send2 = route("/channels/2/messages", Method::post);
+  grant(send1).complete(ok(1, 0, "5", "msg"));
+  grant(send2).complete(ok(1, 0, "5", "msg"));
+  auto probe = grant(route("/channels/1/messages/10", Method::patch));
+  const auto edit2 = route("/channels/2/messages/20", Method::patch);
+  const auto waiting = queue(edit2);
+  EXPECT_TRUE(limiter->poll().empty());
+  EXPECT_EQ(limiter->stranded(), std::nullopt);
+  probe.complete(too_many("user", "5", 0, false, "msg"));  // it was the sends' bucket
+  EXPECT_TRUE(limiter->poll().empty());                    // and so is channel 2's edit
+  EXPECT_EQ(limiter->bucket(edit2).key, "msg channel:2");
+  EXPECT_EQ(limiter->stranded(), std::nullopt);
+  auto ready = advance(5s + kMargin);
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].ticket, waiting);
+}
+
+TEST_F(RateLimiterTest, NewRoutesOnMajorsWithNothingKnownDoNotWait) {
+  auto a = grant(route("/channels/1/messages/10", Method::patch));
+  auto b = grant(route("/channels/2/messages/20", Method::patch));
+  EXPECT_TRUE(a.valid());
+  EXPECT_TRUE(b.valid());
+}
+
+TEST_F(RateLimiterTest, ARouteWhoseAnswersCarryNoHashStopsProbing) {
+  grant(route("/channels/1/messages", Method::post)).complete(ok(5, 4, "5", "msg"));
+  grant(route("/channels/2/messages", Method::post)).complete(ok(5, 4, "5", "msg"));
+  auto probe = grant(route("/channels/1/pins"));
+  const auto waiting = queue(route("/channels/2/pins"));
+  EXPECT_TRUE(limiter->poll().empty());
+  probe.complete(status(200));
+  auto ready = limiter->poll();
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].ticket, waiting);
+  EXPECT_TRUE(limiter->acquire(route("/channels/3/pins")).granted());
+}
+
+// A request counted in another route's bucket (the hash its answer names) takes its send-log
+// slot there: under a sliding window that bucket must not look a request emptier than it is.
+TEST_F(RateLimiterTest, ASlotCountedInASharedBucketMovesToItsSendLog) {
+  const auto send = route("/channels/1/messages", Method::post);
+  grant(send).complete(ok(3, 2, "1", "msg"));
+  grant(route("/channels/1/messages/10", Method::patch)).complete(ok(3, 1, "0.5", "msg"));
+  clock->advance(500ms + kMargin);  // the window ends; both slots stay in the send log for 1 s
+  auto third = grant(send);
+  EXPECT_TRUE(limiter->acquire(send).queued());
+}
+
 TEST_F(RateLimiterTest, HashChangeMovesQueuedRequests) {
   const auto del = route("/channels/1/messages/9", Method::del);
   const auto other = route("/channels/1/messages/8", Method::patch);
-  grant(del).complete(ok(3, 2, "1", "old"));
-  grant(other).complete(ok(3, 2, "1", "old"));  // another route shares "old"
+  grant(del).complete(ok(4, 3, "1", "old"));
+  grant(other).complete(ok(4, 2, "1", "old"));  // another route shares "old"
   std::vector<Permit> held;
   held.push_back(grant(del));
   held.push_back(grant(del));
