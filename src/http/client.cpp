@@ -3,20 +3,22 @@
 #include <openssl/ssl.h>
 
 #include <fmt/format.h>
+#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <stdexcept>
 
 #include "cadence/core/error.hpp"
 #include "http/client_impl.hpp"
 #include "http/coro_steps.hpp"
+#include "http/request_head.hpp"
+#include "http/response_parser.hpp"
 #include "http/tls.hpp"
 #include "http/transport_error.hpp"
 
@@ -31,29 +33,6 @@ namespace detail {
 
 namespace {
 
-using BeastRequest = bhttp::request<bhttp::string_body>;
-using BeastParser = bhttp::response_parser<bhttp::string_body>;
-
-bhttp::verb to_verb(Method m) {
-  switch (m) {
-    case Method::get:
-      return bhttp::verb::get;
-    case Method::head:
-      return bhttp::verb::head;
-    case Method::post:
-      return bhttp::verb::post;
-    case Method::put:
-      return bhttp::verb::put;
-    case Method::patch:
-      return bhttp::verb::patch;
-    case Method::del:
-      return bhttp::verb::delete_;
-    case Method::options:
-      return bhttp::verb::options;
-  }
-  return bhttp::verb::get;
-}
-
 void validate_headers(const Headers& headers) {
   for (const auto& [name, value] : headers) {
     if (!is_valid_field_name(name)) {
@@ -67,15 +46,16 @@ void validate_headers(const Headers& headers) {
 }
 
 template <class Stream>
-asio::awaitable<void> exchange(Stream& stream, Connection& conn, BeastRequest& msg,
-                               BeastParser& parser, const std::function<void()>& on_written,
+asio::awaitable<void> exchange(Stream& stream, Connection& conn,
+                               const std::array<asio::const_buffer, 2>& message,
+                               ResponseParser& parser, const std::function<void()>& on_written,
                                error_code& ec) {
   const auto cs = co_await asio::this_coro::cancellation_state;
   if (is_cancelled(cs)) {
     ec = asio::error::operation_aborted;
     co_return;
   }
-  co_await bhttp::async_write(stream, msg, with_ec(ec));
+  co_await asio::async_write(stream, message, with_ec(ec));
   if (!ec && on_written) on_written();
   if (!ec && is_cancelled(cs)) ec = asio::error::operation_aborted;
   if (ec) co_return;
@@ -108,21 +88,10 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
   Pool& pool = self->pools_[key];
   const auto timeout = req.timeout.value_or(self->options_.request_timeout);
 
-  BeastRequest msg{to_verb(req.method), parsed.target, 11};
-  msg.set(bhttp::field::host, origin.host_header());
-  if (!req.headers.contains("User-Agent")) {
-    msg.set(bhttp::field::user_agent, self->options_.user_agent);
-  }
-  for (const auto& [name, value] : req.headers) {
-    if (iequals(name, "Host")) {
-      msg.set(bhttp::field::host, value);
-    } else {
-      msg.insert(name, value);
-    }
-  }
-  const bool caller_closes = !msg.keep_alive();
-  msg.body() = std::move(req.body);
-  msg.prepare_payload();
+  auto head = format_request_head(req.method, parsed.target, origin.host_header(),
+                                  self->options_.user_agent, req.headers, req.body.size());
+  const bool caller_closes = head.caller_closes;
+  const std::array<asio::const_buffer, 2> message{asio::buffer(head.text), asio::buffer(req.body)};
 
   ErrorContext ctx{method,
                    key,
@@ -138,7 +107,7 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     const bool reused = conn->uses > 0;
     pool.busy.insert(conn.get());
 
-    BeastParser parser;
+    ResponseParser parser;
     parser.body_limit(self->options_.max_body_size);
     parser.header_limit(static_cast<std::uint32_t>(self->options_.max_header_size));
     if (req.method == Method::head) parser.skip(true);
@@ -146,9 +115,9 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     error_code ec;
     conn->lowest().expires_after(timeout);
     if (conn->tls) {
-      co_await exchange(*conn->tls, *conn, msg, parser, req.on_written, ec);
+      co_await exchange(*conn->tls, *conn, message, parser, req.on_written, ec);
     } else {
-      co_await exchange(*conn->plain, *conn, msg, parser, req.on_written, ec);
+      co_await exchange(*conn->plain, *conn, message, parser, req.on_written, ec);
     }
     pool.busy.erase(conn.get());
     if (self->options_.logger.enabled(LogLevel::trace)) {
@@ -163,15 +132,8 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
 
     if (!ec) {
       conn->lowest().expires_never();
-      auto& res = parser.get();
-      Response out;
-      out.status = res.result_int();
-      out.headers.reserve(16);
-      for (const auto& field : res) {
-        out.headers.add(std::string(field.name_string()), std::string(field.value()));
-      }
-      const bool keep = res.keep_alive() && !caller_closes && conn->buffer.size() == 0;
-      out.body = std::move(res.body());
+      const bool keep = parser.keep_alive() && !caller_closes && conn->buffer.size() == 0;
+      Response out = std::move(parser.get());
       if (keep) {
         ++conn->uses;
         self->release(pool, std::move(conn));
