@@ -70,7 +70,8 @@ ClientImpl::ClientImpl(const asio::any_io_executor& executor, ClientOptions opti
       options_(std::move(options)),
       ssl_(make_tls_context(options_.tls)),
       resolver_(strand_),
-      sweep_timer_(strand_) {
+      sweep_timer_(strand_),
+      deadline_timer_(strand_) {
   if (options_.max_connections_per_origin == 0) {
     throw std::invalid_argument("max_connections_per_origin must be at least 1");
   }
@@ -113,12 +114,17 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     if (req.method == Method::head) parser.skip(true);
 
     error_code ec;
-    conn->lowest().expires_after(timeout);
+    conn->timed_out = false;
+    conn->deadline = std::chrono::steady_clock::now() + timeout;
+    self->arm_deadline(conn->deadline);
     if (conn->tls) {
       co_await exchange(*conn->tls, *conn, message, parser, req.on_written, ec);
     } else {
-      co_await exchange(*conn->plain, *conn, message, parser, req.on_written, ec);
+      // The socket itself, under Beast's stream: the deadline is the client's timer's job.
+      co_await exchange(conn->plain->socket(), *conn, message, parser, req.on_written, ec);
     }
+    conn->deadline = std::chrono::steady_clock::time_point::max();
+    if (ec && conn->timed_out) ec = beast::error::timeout;
     pool.busy.erase(conn.get());
     if (self->options_.logger.enabled(LogLevel::trace)) {
       self->options_.logger.log(
@@ -131,8 +137,8 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     }
 
     if (!ec) {
-      conn->lowest().expires_never();
-      const bool keep = parser.keep_alive() && !caller_closes && conn->buffer.size() == 0;
+      const bool keep =
+          parser.keep_alive() && !caller_closes && conn->buffer.size() == 0 && !conn->timed_out;
       Response out = std::move(parser.get());
       if (keep) {
         ++conn->uses;
@@ -352,10 +358,41 @@ void ClientImpl::sweep() {
   arm_sweep();
 }
 
+void ClientImpl::arm_deadline(std::chrono::steady_clock::time_point at) {
+  if (closed_ || at >= deadline_armed_at_) return;
+  deadline_armed_at_ = at;
+  deadline_timer_.expires_at(at);
+  deadline_timer_.async_wait([weak = weak_from_this(), at](error_code ec) {
+    auto self = weak.lock();
+    // A wait replaced by an earlier one ends with operation_aborted; only the current one acts.
+    if (!self || ec || self->deadline_armed_at_ != at) return;
+    self->deadline_armed_at_ = std::chrono::steady_clock::time_point::max();
+    self->expire_deadlines();
+  });
+}
+
+void ClientImpl::expire_deadlines() {
+  const auto now = std::chrono::steady_clock::now();
+  auto next = std::chrono::steady_clock::time_point::max();
+  for (auto& [key, pool] : pools_) {
+    for (auto* conn : pool.busy) {
+      if (conn->deadline <= now) {
+        conn->timed_out = true;
+        conn->deadline = std::chrono::steady_clock::time_point::max();
+        conn->close();  // the exchange's operation completes with operation_aborted
+      } else {
+        next = std::min(next, conn->deadline);
+      }
+    }
+  }
+  if (next != std::chrono::steady_clock::time_point::max()) arm_deadline(next);
+}
+
 void ClientImpl::shutdown() {
   if (closed_) return;
   closed_ = true;
   sweep_timer_.cancel();
+  deadline_timer_.cancel();
   resolver_.cancel();
   for (auto& [key, pool] : pools_) {
     for (auto& conn : pool.idle) conn->close();
