@@ -6,11 +6,15 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
+#include <optional>
+
+#include "http/response_head.hpp"
 
 namespace cadence::http::detail {
 
@@ -24,16 +28,6 @@ namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 bool bodiless(unsigned status) { return status < 200 || status == 204 || status == 304; }
-
-/// Fields that describe one connection, not the message; the server writes its own.
-bool is_hop_by_hop(std::string_view name) {
-  for (const std::string_view hop :
-       {"Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "TE", "Trailer",
-        "Upgrade", "Proxy-Connection"}) {
-    if (iequals(name, hop)) return true;
-  }
-  return false;
-}
 
 /// The parser's complaints about the bytes a client sent (as opposed to the connection ending).
 bool is_malformed(const boost::system::error_code& ec) {
@@ -188,22 +182,17 @@ asio::awaitable<bool> ServerSession::serve(BeastRequest request) {
 
 asio::awaitable<bool> ServerSession::write(unsigned version, bool head, bool keep_alive,
                                            Response response) {
-  bhttp::response<bhttp::string_body> out;
-  out.version(version);
-  out.result(response.status);
-  for (const auto& [name, value] : response.headers) {
-    if (!is_hop_by_hop(name)) out.insert(name, value);
-  }
-  if (!bodiless(response.status)) {
-    out.content_length(response.body.size());
-    if (!head) out.body() = std::move(response.body);
-  }
   const bool keep = keep_alive && !closing_;
-  out.keep_alive(keep);
+  const bool sized = !bodiless(response.status);
+  const auto head_text =
+      format_response_head(version, response.status, response.headers,
+                           sized ? std::optional(response.body.size()) : std::nullopt, keep);
+  const std::array<asio::const_buffer, 2> out{
+      asio::buffer(head_text), sized && !head ? asio::buffer(response.body) : asio::const_buffer{}};
   phase_ = Phase::writing;
   // A client that stops reading must not hold the connection (and a shutdown) forever.
   stream_.expires_after(server_->options.write_timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream_, out, nothrow);
+  auto [ec, n] = co_await asio::async_write(stream_, out, nothrow);
   phase_ = Phase::reading;
   co_return !ec && keep && !closing_;
 }
