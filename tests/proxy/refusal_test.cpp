@@ -139,6 +139,21 @@ TEST(ProxyRefusals, QueueBeyondMaxQueueIs503) {
   EXPECT_EQ(discord->stats().requests, 2u);
 }
 
+// A place in the queue is given back once the request is answered: the answers that came
+// before must not count against --max-queue (they did, until the lease was released by
+// assignment as well as by destruction).
+TEST(ProxyRefusals, AnsweredRequestsGiveTheirQueuePlaceBack) {
+  SimUpstream discord;
+  auto options = options_for(discord->base_url());
+  options.max_queue = 2;
+  ProxyUnderTest proxy(options);
+  for (int i = 0; i < 6; ++i) {
+    const auto response = proxy.send(
+        make_request(http::Method::get, proxy.url("/api/v10/channels/" + std::to_string(i + 1))));
+    ASSERT_EQ(response.status, 200u) << "request " << i << ": " << response.body;
+  }
+}
+
 TEST(ProxyRefusals, WaitBeyondMaxWaitIs429ShapedLikeDiscords) {
   SimUpstream discord;  // GET /users/@me: 5 per 5 s
   auto options = options_for(discord->base_url());
