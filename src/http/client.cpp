@@ -3,20 +3,22 @@
 #include <openssl/ssl.h>
 
 #include <fmt/format.h>
+#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
 #include <stdexcept>
 
 #include "cadence/core/error.hpp"
 #include "http/client_impl.hpp"
 #include "http/coro_steps.hpp"
+#include "http/request_head.hpp"
+#include "http/response_parser.hpp"
 #include "http/tls.hpp"
 #include "http/transport_error.hpp"
 
@@ -31,29 +33,6 @@ namespace detail {
 
 namespace {
 
-using BeastRequest = bhttp::request<bhttp::string_body>;
-using BeastParser = bhttp::response_parser<bhttp::string_body>;
-
-bhttp::verb to_verb(Method m) {
-  switch (m) {
-    case Method::get:
-      return bhttp::verb::get;
-    case Method::head:
-      return bhttp::verb::head;
-    case Method::post:
-      return bhttp::verb::post;
-    case Method::put:
-      return bhttp::verb::put;
-    case Method::patch:
-      return bhttp::verb::patch;
-    case Method::del:
-      return bhttp::verb::delete_;
-    case Method::options:
-      return bhttp::verb::options;
-  }
-  return bhttp::verb::get;
-}
-
 void validate_headers(const Headers& headers) {
   for (const auto& [name, value] : headers) {
     if (!is_valid_field_name(name)) {
@@ -67,15 +46,16 @@ void validate_headers(const Headers& headers) {
 }
 
 template <class Stream>
-asio::awaitable<void> exchange(Stream& stream, Connection& conn, BeastRequest& msg,
-                               BeastParser& parser, const std::function<void()>& on_written,
+asio::awaitable<void> exchange(Stream& stream, Connection& conn,
+                               const std::array<asio::const_buffer, 2>& message,
+                               ResponseParser& parser, const std::function<void()>& on_written,
                                error_code& ec) {
   const auto cs = co_await asio::this_coro::cancellation_state;
   if (is_cancelled(cs)) {
     ec = asio::error::operation_aborted;
     co_return;
   }
-  co_await bhttp::async_write(stream, msg, with_ec(ec));
+  co_await asio::async_write(stream, message, with_ec(ec));
   if (!ec && on_written) on_written();
   if (!ec && is_cancelled(cs)) ec = asio::error::operation_aborted;
   if (ec) co_return;
@@ -90,7 +70,8 @@ ClientImpl::ClientImpl(const asio::any_io_executor& executor, ClientOptions opti
       options_(std::move(options)),
       ssl_(make_tls_context(options_.tls)),
       resolver_(strand_),
-      sweep_timer_(strand_) {
+      sweep_timer_(strand_),
+      deadline_timer_(strand_) {
   if (options_.max_connections_per_origin == 0) {
     throw std::invalid_argument("max_connections_per_origin must be at least 1");
   }
@@ -108,21 +89,10 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
   Pool& pool = self->pools_[key];
   const auto timeout = req.timeout.value_or(self->options_.request_timeout);
 
-  BeastRequest msg{to_verb(req.method), parsed.target, 11};
-  msg.set(bhttp::field::host, origin.host_header());
-  if (!req.headers.contains("User-Agent")) {
-    msg.set(bhttp::field::user_agent, self->options_.user_agent);
-  }
-  for (const auto& [name, value] : req.headers) {
-    if (iequals(name, "Host")) {
-      msg.set(bhttp::field::host, value);
-    } else {
-      msg.insert(name, value);
-    }
-  }
-  const bool caller_closes = !msg.keep_alive();
-  msg.body() = std::move(req.body);
-  msg.prepare_payload();
+  auto head = format_request_head(req.method, parsed.target, origin.host_header(),
+                                  self->options_.user_agent, req.headers, req.body.size());
+  const bool caller_closes = head.caller_closes;
+  const std::array<asio::const_buffer, 2> message{asio::buffer(head.text), asio::buffer(req.body)};
 
   ErrorContext ctx{method,
                    key,
@@ -138,18 +108,23 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     const bool reused = conn->uses > 0;
     pool.busy.insert(conn.get());
 
-    BeastParser parser;
+    ResponseParser parser;
     parser.body_limit(self->options_.max_body_size);
     parser.header_limit(static_cast<std::uint32_t>(self->options_.max_header_size));
     if (req.method == Method::head) parser.skip(true);
 
     error_code ec;
-    conn->lowest().expires_after(timeout);
+    conn->timed_out = false;
+    conn->deadline = std::chrono::steady_clock::now() + timeout;
+    self->arm_deadline(conn->deadline);
     if (conn->tls) {
-      co_await exchange(*conn->tls, *conn, msg, parser, req.on_written, ec);
+      co_await exchange(*conn->tls, *conn, message, parser, req.on_written, ec);
     } else {
-      co_await exchange(*conn->plain, *conn, msg, parser, req.on_written, ec);
+      // The socket itself, under Beast's stream: the deadline is the client's timer's job.
+      co_await exchange(conn->plain->socket(), *conn, message, parser, req.on_written, ec);
     }
+    conn->deadline = std::chrono::steady_clock::time_point::max();
+    if (ec && conn->timed_out) ec = beast::error::timeout;
     pool.busy.erase(conn.get());
     if (self->options_.logger.enabled(LogLevel::trace)) {
       self->options_.logger.log(
@@ -162,16 +137,9 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     }
 
     if (!ec) {
-      conn->lowest().expires_never();
-      auto& res = parser.get();
-      Response out;
-      out.status = res.result_int();
-      out.headers.reserve(16);
-      for (const auto& field : res) {
-        out.headers.add(std::string(field.name_string()), std::string(field.value()));
-      }
-      const bool keep = res.keep_alive() && !caller_closes && conn->buffer.size() == 0;
-      out.body = std::move(res.body());
+      const bool keep =
+          parser.keep_alive() && !caller_closes && conn->buffer.size() == 0 && !conn->timed_out;
+      Response out = std::move(parser.get());
       if (keep) {
         ++conn->uses;
         self->release(pool, std::move(conn));
@@ -390,10 +358,41 @@ void ClientImpl::sweep() {
   arm_sweep();
 }
 
+void ClientImpl::arm_deadline(std::chrono::steady_clock::time_point at) {
+  if (closed_ || at >= deadline_armed_at_) return;
+  deadline_armed_at_ = at;
+  deadline_timer_.expires_at(at);
+  deadline_timer_.async_wait([weak = weak_from_this(), at](error_code ec) {
+    auto self = weak.lock();
+    // A wait replaced by an earlier one ends with operation_aborted; only the current one acts.
+    if (!self || ec || self->deadline_armed_at_ != at) return;
+    self->deadline_armed_at_ = std::chrono::steady_clock::time_point::max();
+    self->expire_deadlines();
+  });
+}
+
+void ClientImpl::expire_deadlines() {
+  const auto now = std::chrono::steady_clock::now();
+  auto next = std::chrono::steady_clock::time_point::max();
+  for (auto& [key, pool] : pools_) {
+    for (auto* conn : pool.busy) {
+      if (conn->deadline <= now) {
+        conn->timed_out = true;
+        conn->deadline = std::chrono::steady_clock::time_point::max();
+        conn->close();  // the exchange's operation completes with operation_aborted
+      } else {
+        next = std::min(next, conn->deadline);
+      }
+    }
+  }
+  if (next != std::chrono::steady_clock::time_point::max()) arm_deadline(next);
+}
+
 void ClientImpl::shutdown() {
   if (closed_) return;
   closed_ = true;
   sweep_timer_.cancel();
+  deadline_timer_.cancel();
   resolver_.cancel();
   for (auto& [key, pool] : pools_) {
     for (auto& conn : pool.idle) conn->close();

@@ -68,11 +68,19 @@ class ClientImpl : public std::enable_shared_from_this<ClientImpl> {
   void hand_over_slot(Pool& pool);
   void arm_sweep();
   void sweep();
+  void arm_deadline(std::chrono::steady_clock::time_point at);
+  void expire_deadlines();
 
   boost::asio::ssl::context ssl_;
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::steady_timer sweep_timer_;
   bool sweep_armed_ = false;
+  // One timer for the exchange deadlines of every busy connection, so that an exchange costs
+  // no timer operation of its own (Beast's stream timeout started and cancelled a wait for every
+  // read and write). It is armed for the earliest deadline and moves only to an earlier one.
+  boost::asio::steady_timer deadline_timer_;
+  std::chrono::steady_clock::time_point deadline_armed_at_ =
+      std::chrono::steady_clock::time_point::max();
   bool closed_ = false;
   std::unordered_map<std::string, Pool> pools_;
 };

@@ -18,6 +18,10 @@ struct Connection {
   boost::beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since{};
   std::uint64_t uses = 0;  // completed exchanges; > 0 means it came from the pool
+  /// End of the exchange in progress (max when none): the client's deadline timer closes the
+  /// connection once it passes, and sets timed_out so the failure is reported as a timeout.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  bool timed_out = false;
 
   boost::beast::tcp_stream& lowest() noexcept { return tls ? tls->next_layer() : *plain; }
   /// Closes the socket at once (no TLS close_notify: the peer may be gone, and waiting for it

@@ -6,11 +6,15 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
+#include <optional>
+
+#include "http/response_head.hpp"
 
 namespace cadence::http::detail {
 
@@ -24,16 +28,6 @@ namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 bool bodiless(unsigned status) { return status < 200 || status == 204 || status == 304; }
-
-/// Fields that describe one connection, not the message; the server writes its own.
-bool is_hop_by_hop(std::string_view name) {
-  for (const std::string_view hop :
-       {"Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "TE", "Trailer",
-        "Upgrade", "Proxy-Connection"}) {
-    if (iequals(name, hop)) return true;
-  }
-  return false;
-}
 
 /// The parser's complaints about the bytes a client sent (as opposed to the connection ending).
 bool is_malformed(const boost::system::error_code& ec) {
@@ -111,7 +105,7 @@ asio::awaitable<void> ServerSession::run() {
     if (!ec && parser_->got_some()) stream_.expires_after(options.read_timeout);
     if (ec == bhttp::error::body_limit) {
       // Content-Length alone was over the limit: refused before a byte of the body is read.
-      co_await refuse(parser_->get().version(), 413,
+      co_await refuse(parser_->get().version, 413,
                       "the request body is larger than this server accepts");
       break;
     }
@@ -124,9 +118,9 @@ asio::awaitable<void> ServerSession::run() {
       break;
     }
     if (ec) break;  // the peer left, a timeout, or the connection was closed
-    if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
+    if (parser_->expects_continue()) {
       // curl and others hold a large body back until they see this.
-      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser_->get().version()};
+      bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, parser_->get().version};
       auto [wec, wn] = co_await bhttp::async_write(stream_, go_on, nothrow);
       if (wec) break;
     }
@@ -134,12 +128,12 @@ asio::awaitable<void> ServerSession::run() {
       stream_.expires_after(options.read_timeout);
       auto [bec, bn] = co_await bhttp::async_read(stream_, buffer_, *parser_, nothrow);
       if (bec == bhttp::error::body_limit) {
-        co_await refuse(parser_->get().version(), 413,
+        co_await refuse(parser_->get().version, 413,
                         "the request body is larger than this server accepts");
         break;
       }
       if (is_malformed(bec)) {
-        co_await refuse(parser_->get().version(), 400,
+        co_await refuse(parser_->get().version, 400,
                         "the request body is not well-formed (chunked encoding)");
         break;
       }
@@ -147,25 +141,18 @@ asio::awaitable<void> ServerSession::run() {
     }
     stream_.expires_never();
     ++server_->requests;
-    if (!co_await serve(parser_->release())) break;
+    const bool head = parser_->is_head();
+    const bool keep_alive = parser_->keep_alive();
+    if (!co_await serve(std::move(parser_->get()), head, keep_alive)) break;
   }
   shut();
   server_->remove(id_);
 }
 
-asio::awaitable<bool> ServerSession::serve(BeastRequest request) {
+asio::awaitable<bool> ServerSession::serve(ServerRequest request, bool head, bool keep_alive) {
   auto self = shared_from_this();
-  ServerRequest plain;
-  plain.method = std::string(request.method_string());
-  plain.target = std::string(request.target());
-  plain.headers.reserve(16);
-  for (const auto& field : request)
-    plain.headers.add(std::string(field.name_string()), std::string(field.value()));
-  plain.body = std::move(request.body());
-  plain.remote_address = remote_;
-  plain.version = request.version();
-  const bool head = request.method() == bhttp::verb::head;
-  const bool keep_alive = request.keep_alive();
+  request.remote_address = remote_;
+  const auto version = request.version;
 
   response_.reset();
   const auto sequence = ++sequence_;
@@ -175,7 +162,7 @@ asio::awaitable<bool> ServerSession::serve(BeastRequest request) {
     std::atomic<std::uint64_t>& active;
     ~Done() { --active; }
   } done{server_->active};
-  server_->handler(std::move(plain), Responder(self, sequence));
+  server_->handler(std::move(request), Responder(self, sequence));
   while (!response_ && !closed_) {
     timer_.expires_at(asio::steady_timer::time_point::max());
     co_await timer_.async_wait(nothrow);
@@ -183,27 +170,22 @@ asio::awaitable<bool> ServerSession::serve(BeastRequest request) {
   if (closed_) co_return false;
   Response response = std::move(*response_);
   response_.reset();
-  co_return co_await write(request.version(), head, keep_alive, std::move(response));
+  co_return co_await write(version, head, keep_alive, std::move(response));
 }
 
 asio::awaitable<bool> ServerSession::write(unsigned version, bool head, bool keep_alive,
                                            Response response) {
-  bhttp::response<bhttp::string_body> out;
-  out.version(version);
-  out.result(response.status);
-  for (const auto& [name, value] : response.headers) {
-    if (!is_hop_by_hop(name)) out.insert(name, value);
-  }
-  if (!bodiless(response.status)) {
-    out.content_length(response.body.size());
-    if (!head) out.body() = std::move(response.body);
-  }
   const bool keep = keep_alive && !closing_;
-  out.keep_alive(keep);
+  const bool sized = !bodiless(response.status);
+  const auto head_text =
+      format_response_head(version, response.status, response.headers,
+                           sized ? std::optional(response.body.size()) : std::nullopt, keep);
+  const std::array<asio::const_buffer, 2> out{
+      asio::buffer(head_text), sized && !head ? asio::buffer(response.body) : asio::const_buffer{}};
   phase_ = Phase::writing;
   // A client that stops reading must not hold the connection (and a shutdown) forever.
   stream_.expires_after(server_->options.write_timeout);
-  auto [ec, n] = co_await bhttp::async_write(stream_, out, nothrow);
+  auto [ec, n] = co_await asio::async_write(stream_, out, nothrow);
   phase_ = Phase::reading;
   co_return !ec && keep && !closing_;
 }

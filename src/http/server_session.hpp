@@ -7,12 +7,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <memory>
 #include <optional>
 
+#include "http/request_parser.hpp"
 #include "http/server_state.hpp"
 
 namespace cadence::http::detail {
@@ -30,11 +28,9 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   void deliver(std::uint64_t sequence, Response response);
 
  private:
-  using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
-
   boost::asio::awaitable<void> run();
   /// Serves one request read in full; false when the connection must end.
-  boost::asio::awaitable<bool> serve(BeastRequest request);
+  boost::asio::awaitable<bool> serve(ServerRequest request, bool head, bool keep_alive);
   /// Writes `response`; false when the connection must end.
   boost::asio::awaitable<bool> write(unsigned version, bool head, bool keep_alive,
                                      Response response);
@@ -50,7 +46,7 @@ class ServerSession : public std::enable_shared_from_this<ServerSession> {
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
   boost::asio::steady_timer timer_;
-  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   std::string remote_;
   std::uint64_t id_ = 0;
   std::uint64_t sequence_ = 0;

@@ -7,10 +7,11 @@ std::int64_t now_ticks() { return std::chrono::steady_clock::now().time_since_ep
 
 }  // namespace
 
-TokenPool::Lease::~Lease() {
+void TokenPool::Lease::release() noexcept {
   if (!entry_) return;
   entry_->last_used.store(now_ticks(), std::memory_order_relaxed);
   entry_->held.fetch_sub(1, std::memory_order_acq_rel);
+  entry_.reset();
 }
 
 TokenPool::TokenPool(boost::asio::any_io_executor executor, discord::RestOptions base,

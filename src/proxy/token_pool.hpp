@@ -35,15 +35,25 @@ class TokenPool {
     Lease() = default;
     explicit Lease(std::shared_ptr<Entry> entry) : entry_(std::move(entry)) {}
     Lease(Lease&&) noexcept = default;
-    Lease& operator=(Lease&&) noexcept = default;
+    /// Gives back the place held before taking `other`'s (a defaulted assignment dropped the
+    /// entry without giving its place back, so every answered request stayed counted).
+    Lease& operator=(Lease&& other) noexcept {
+      if (this != &other) {
+        release();
+        entry_ = std::move(other.entry_);
+      }
+      return *this;
+    }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    ~Lease();
+    ~Lease() { release(); }
 
     [[nodiscard]] discord::Rest& rest() const { return *entry_->rest; }
     [[nodiscard]] explicit operator bool() const noexcept { return entry_ != nullptr; }
 
    private:
+    void release() noexcept;
+
     std::shared_ptr<Entry> entry_;
   };
 

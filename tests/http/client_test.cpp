@@ -206,6 +206,32 @@ TEST(HttpClient, PerRequestTimeoutOverridesTheDefault) {
   EXPECT_NE(expect_error<cadence::TimeoutError>(out.error, "within 100 ms"), nullptr);
 }
 
+// The deadlines of all busy connections share one timer armed for the earliest; a shorter
+// deadline that starts later must re-arm it, and a timeout must not disturb other exchanges.
+TEST(HttpClient, ShorterTimeoutStartedLaterExpiresFirstAndOthersGoOn) {
+  TestServer server([](const ReceivedRequest& r) {
+    return r.target == "/ok" ? Reply::json(R"({"ok":true})") : Reply::hang();
+  });
+  asio::io_context io;
+  http::Client client(io.get_executor());
+  Outcome slow;
+  auto slow_req = get(server.url("/slow"));
+  slow_req.timeout = std::chrono::milliseconds(10000);
+  start(client, slow_req, slow);
+  auto fast_req = get(server.url("/fast"));
+  fast_req.timeout = std::chrono::milliseconds(100);
+  const auto began = std::chrono::steady_clock::now();
+  auto fast = send(io, client, fast_req);
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(5));
+  EXPECT_NE(expect_error<cadence::TimeoutError>(fast.error, "within 100 ms"), nullptr);
+  EXPECT_EQ(slow.completions, 0);
+
+  auto ok = send(io, client, get(server.url("/ok")));
+  ASSERT_EQ(ok.error, nullptr);
+  EXPECT_EQ(ok.response.status, 200u);
+  EXPECT_EQ(slow.completions, 0);
+}
+
 TEST(HttpClient, OversizedBodyIsResponseTooLarge) {
   TestServer server([](const ReceivedRequest&) { return Reply::json(std::string(4096, 'x')); });
   asio::io_context io;

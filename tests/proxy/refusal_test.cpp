@@ -110,6 +110,35 @@ TEST(ProxyRefusals, UnknownMethodIs405) {
   EXPECT_TRUE(upstream.requests().empty());
 }
 
+// The server's own parser fills the request the handler sees: a client that waits for
+// `100 Continue` gets it, an HTTP/1.0 client keeps its connection only when it asks, and the
+// body, query and fields reach the upstream as sent.
+TEST(ProxyServer, ExpectContinueIsAnsweredAndHttp10KeepsItsVersion) {
+  RecordingUpstream upstream;
+  ProxyUnderTest proxy(options_for(upstream.base_url()));
+  const std::string body = R"({"content":"hi"})";
+  const auto answer =
+      raw_exchange(proxy.proxy().port(),
+                   "POST /api/v10/channels/1/messages?a=b HTTP/1.1\r\nHost: x\r\n"
+                   "Authorization: Bot sim-token\r\nContent-Type: application/json\r\n"
+                   "X-Audit-Log-Reason:   spaced  \r\nExpect: 100-continue\r\nConnection: close\r\n"
+                   "Content-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n")) << answer;
+  EXPECT_NE(answer.find("\r\nConnection: close\r\n"), std::string::npos) << answer;
+  const auto seen = upstream.requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].body, body);
+  EXPECT_EQ(seen[0].target, "/api/v10/channels/1/messages?a=b");
+  EXPECT_EQ(seen[0].header("X-Audit-Log-Reason"), "spaced");
+
+  const auto old = raw_exchange(proxy.proxy().port(),
+                                "GET /api/v10/channels/1 HTTP/1.0\r\nHost: x\r\n"
+                                "Authorization: Bot sim-token\r\n\r\n");
+  EXPECT_TRUE(old.starts_with("HTTP/1.0 200 OK\r\n")) << old;
+  EXPECT_EQ(old.find("Connection:"), std::string::npos) << old;
+}
+
 TEST(ProxyRefusals, QueueBeyondMaxQueueIs503) {
   sim::DiscordServerOptions sim_options;
   sim_options.latency = 1000ms;  // the first two stay in the proxy while the third arrives
@@ -137,6 +166,21 @@ TEST(ProxyRefusals, QueueBeyondMaxQueueIs503) {
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 200u), 2);
   EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 503u), 1);
   EXPECT_EQ(discord->stats().requests, 2u);
+}
+
+// A place in the queue is given back once the request is answered: the answers that came
+// before must not count against --max-queue (they did, until the lease was released by
+// assignment as well as by destruction).
+TEST(ProxyRefusals, AnsweredRequestsGiveTheirQueuePlaceBack) {
+  SimUpstream discord;
+  auto options = options_for(discord->base_url());
+  options.max_queue = 2;
+  ProxyUnderTest proxy(options);
+  for (int i = 0; i < 6; ++i) {
+    const auto response = proxy.send(
+        make_request(http::Method::get, proxy.url("/api/v10/channels/" + std::to_string(i + 1))));
+    ASSERT_EQ(response.status, 200u) << "request " << i << ": " << response.body;
+  }
 }
 
 TEST(ProxyRefusals, WaitBeyondMaxWaitIs429ShapedLikeDiscords) {

@@ -1,0 +1,66 @@
+// A Beast response parser that writes straight into cadence::http::Response: each field is
+// copied once into Headers (Beast's own parser first built a basic_fields, one allocation per
+// field, which the client then copied again), and the body into a std::string reserved from
+// Content-Length. Limits, chunked coding, keep-alive and HEAD skipping are basic_parser's.
+#pragma once
+
+#include <boost/beast/http/basic_parser.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "cadence/http/message.hpp"
+
+namespace cadence::http::detail {
+
+class ResponseParser final : public boost::beast::http::basic_parser<false> {
+ public:
+  /// The response read so far; whole once is_done().
+  [[nodiscard]] Response& get() noexcept { return response_; }
+
+ private:
+  using error_code = boost::system::error_code;
+  using string_view = boost::beast::string_view;
+
+  void on_request_impl(boost::beast::http::verb /*method*/, string_view /*method_str*/,
+                       string_view /*target*/, int /*version*/, error_code& /*ec*/) override {}
+
+  void on_response_impl(int code, string_view /*reason*/, int /*version*/,
+                        error_code& /*ec*/) override {
+    response_.status = static_cast<unsigned>(code);
+    response_.headers.reserve(16);
+  }
+
+  void on_field_impl(boost::beast::http::field /*name*/, string_view name, string_view value,
+                     error_code& /*ec*/) override {
+    response_.headers.add(std::string(name), std::string(value));
+  }
+
+  void on_header_impl(error_code& /*ec*/) override {}
+
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length,
+                         error_code& /*ec*/) override {
+    // basic_parser has already refused a length over body_limit.
+    if (length) response_.body.reserve(static_cast<std::size_t>(*length));
+  }
+
+  std::size_t on_body_impl(string_view body, error_code& /*ec*/) override {
+    response_.body.append(body.data(), body.size());
+    return body.size();
+  }
+
+  void on_chunk_header_impl(std::uint64_t /*size*/, string_view /*extensions*/,
+                            error_code& /*ec*/) override {}
+
+  std::size_t on_chunk_body_impl(std::uint64_t /*remain*/, string_view body,
+                                 error_code& /*ec*/) override {
+    response_.body.append(body.data(), body.size());
+    return body.size();
+  }
+
+  void on_finish_impl(error_code& /*ec*/) override {}
+
+  Response response_;
+};
+
+}  // namespace cadence::http::detail
