@@ -83,19 +83,25 @@ write("c.jsonl", c)
 PY
 
 start_sim() {  # $1 = window mode, $2 = accounting jitter (ms); sets sim_pid and base
+  for attempt in 1 2 3; do
+    try_start_sim "$@" && return 0
+    echo "the simulator did not start (attempt $attempt): $(cat "$work/sim.err")" >&2
+    stop_sim
+  done
+  exit 1
+}
+try_start_sim() {
   "$cadence" sim discord --port 0 --window "$1" --latency-ms 10 --accounting-jitter-ms "$2" \
     > "$work/sim.out" 2> "$work/sim.err" &
   sim_pid=$!
   # Up to 30 s: a starved machine (the "starved" condition, or other work) starts it slowly.
   for _ in $(seq 600); do
     [ -s "$work/sim.out" ] && break
+    kill -0 "$sim_pid" 2>/dev/null || break
     sleep 0.05
   done
   port=$(head -n1 "$work/sim.out")
-  if [ -z "$port" ]; then
-    echo "the simulator did not start: $(cat "$work/sim.err")" >&2
-    exit 1
-  fi
+  [ -n "$port" ] || return 1
   base="http://127.0.0.1:$port/api"
 }
 stop_sim() { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; }
