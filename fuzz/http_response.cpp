@@ -47,14 +47,17 @@ struct Result {
   boost::system::error_code ec;
   cadence::http::Response response;
   bool keep_alive = false;
+  bool header_done = false;
   std::size_t used = 0;  // bytes the parser took, the rest stays in the connection's buffer
 
   bool operator==(const Result& other) const {
-    // On an error the client throws and closes the connection, so how much of the head the
-    // parser had taken does not matter (it does differ: Beast takes the status line at once
-    // when it arrives whole, and only with the rest of the head when it arrives in pieces).
-    if (ec != other.ec) return false;
-    if (ec) return true;
+    // On an error the client throws and closes the connection. Within the head, which error
+    // and how much was taken depend on the pieces: Beast checks a status line that arrives
+    // whole at once, but once it has had to wait it waits for the whole head (the blank line)
+    // first, so garbage without one is "partial message" or "header limit" in pieces and "bad
+    // version" at once. After the head the error must be the same.
+    if (static_cast<bool>(ec) != static_cast<bool>(other.ec)) return false;
+    if (ec) return header_done == other.header_done && (!header_done || ec == other.ec);
     if (used != other.used) return false;
     const auto& a = response;
     const auto& b = other.response;
@@ -92,6 +95,7 @@ Result parse(std::string_view input, const std::vector<std::size_t>& pieces, con
       result.used += used;
       if (ec && ec != bhttp::error::need_more) {
         result.ec = ec;
+        result.header_done = parser.is_header_done();
         return result;
       }
       if (!ec) {
@@ -112,6 +116,7 @@ Result parse(std::string_view input, const std::vector<std::size_t>& pieces, con
       }
       if (ec) {
         result.ec = ec;
+        result.header_done = parser.is_header_done();
         return result;
       }
       break;
