@@ -170,10 +170,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                    r->response.status, r->response.body.size());
   }
   check_response(split, limits);
-  check(parse(input, {}, limits) == split);
+  // Beast applies the header limit to the fields alone when the status line arrives whole with
+  // them, and to the whole head once it has had to wait for more: a head longer than the limit
+  // (but within the limit plus its status line) passes or fails depending on the pieces.
+  const std::size_t blank_line = input.find("\r\n\r\n");
+  const bool head_over_limit =
+      blank_line == std::string_view::npos || blank_line + 4 > limits.header;
+  const auto same = [&](const Result& other) {
+    const bool limit_hit =
+        split.ec == bhttp::error::header_limit || other.ec == bhttp::error::header_limit;
+    return other == split || (limit_hit && head_over_limit);
+  };
+  check(same(parse(input, {}, limits)));
   if (input.size() <= 1024) {
     const std::vector<std::size_t> bytes(input.size(), 1);
-    check(parse(input, bytes, limits) == split);
+    check(same(parse(input, bytes, limits)));
   }
   return 0;
 }

@@ -112,6 +112,11 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     parser.body_limit(self->options_.max_body_size);
     parser.header_limit(static_cast<std::uint32_t>(self->options_.max_header_size));
     if (req.method == Method::head) parser.skip(true);
+    // What the parser has not taken stays in the buffer: never more than a head, except a
+    // chunk's size line or the trailer, which Beast reads to their end with no limit of its
+    // own (an endless one grew the buffer by gigabytes until the timeout). One read past the
+    // header limit is room for any head Beast accepts; a full buffer is ResponseTooLargeError.
+    conn->buffer.max_size(self->options_.max_header_size + 65536);
 
     error_code ec;
     conn->timed_out = false;
