@@ -3,6 +3,7 @@
 #include <openssl/ssl.h>
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -12,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
+#include <cstdint>
 #include <stdexcept>
 
 #include "cadence/core/error.hpp"
@@ -72,6 +74,8 @@ ClientImpl::ClientImpl(const asio::any_io_executor& executor, ClientOptions opti
       resolver_(strand_),
       sweep_timer_(strand_),
       deadline_timer_(strand_) {
+  constexpr std::size_t read_size = 65536;  // Beast's largest single read
+  read_buffer_limit_ = std::min(options_.max_header_size, SIZE_MAX - read_size) + read_size;
   if (options_.max_connections_per_origin == 0) {
     throw std::invalid_argument("max_connections_per_origin must be at least 1");
   }
@@ -112,6 +116,12 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     parser.body_limit(self->options_.max_body_size);
     parser.header_limit(static_cast<std::uint32_t>(self->options_.max_header_size));
     if (req.method == Method::head) parser.skip(true);
+    // What the parser has not taken stays in the buffer: never more than a head, except a
+    // chunk's size line or the trailer, which Beast reads to their end with no limit of its
+    // own (an endless one grew the buffer by gigabytes until the timeout). One read past the
+    // header limit (read_buffer_limit_) is room for any head Beast accepts; a full buffer is
+    // ResponseTooLargeError.
+    conn->buffer.max_size(self->read_buffer_limit_);
 
     error_code ec;
     conn->timed_out = false;

@@ -57,6 +57,8 @@ class ClientImpl : public std::enable_shared_from_this<ClientImpl> {
   boost::asio::any_io_executor executor_;
   boost::asio::strand<boost::asio::any_io_executor> strand_;
   ClientOptions options_;
+  /// The cap on a connection's read buffer while a response is read (see run()).
+  std::size_t read_buffer_limit_ = 0;
 
  private:
   boost::asio::awaitable<Acquired> acquire(Pool& pool, const Origin& origin,

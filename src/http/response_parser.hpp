@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -26,7 +27,13 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
                        string_view /*target*/, int /*version*/, error_code& /*ec*/) override {}
 
   void on_response_impl(int code, string_view /*reason*/, int /*version*/,
-                        error_code& /*ec*/) override {
+                        error_code& ec) override {
+    // basic_parser takes any three digits; 000-099 is no HTTP status (RFC 9110, 15), and a
+    // caller testing `status < 200` or `status / 100` would misread it.
+    if (code < 100) {
+      ec = boost::beast::http::error::bad_status;
+      return;
+    }
     response_.status = static_cast<unsigned>(code);
     response_.headers.reserve(16);
   }

@@ -31,7 +31,9 @@ struct ClientOptions {
   std::chrono::milliseconds idle_timeout{60000};
   /// Responses with a larger body end in ResponseTooLargeError and a closed connection.
   std::size_t max_body_size = 32 * 1024 * 1024;
-  /// Same for the status line plus header fields.
+  /// Same for the status line plus header fields, and for a chunked body's size lines and
+  /// trailer. Beast counts the fields it has not parsed yet, so a head that arrives in pieces may
+  /// carry up to about twice this.
   std::size_t max_header_size = 64 * 1024;
   /// Sent unless the request sets its own User-Agent.
   std::string user_agent = std::string("cadence/") + version_string;
