@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server
   python3-prometheus-client
+  doxygen
 )
 # Extra groups: `bootstrap.sh bench` adds what the side-by-side benchmarks need.
 for group in "$@"; do

@@ -492,6 +492,10 @@ void register_discord(CLI::App& app, Commands& commands) {
       return guarded([&] { return run_batch(*common, *batch_args); });
     };
   });
+  // After the subcommands, so that they keep their own footers.
+  discord->footer(
+      "The token comes from DISCORD_TOKEN or --token-file, never from an argument.\nExample:\n  "
+      "DISCORD_TOKEN=... cadence discord request GET /users/@me");
 }
 
 }  // namespace cadence::app

@@ -354,15 +354,23 @@ void register_lavalink(CLI::App& app, Commands& commands) {
       ->check(CLI::PositiveNumber);
   group->add_option("--timeout-ms", common->timeout_ms, "the old spelling of --timeout, in ms")
       ->group("");
+  // Set before the subcommands exist, a group footer would be copied into each of them; each
+  // gets its own example instead (see `add`).
+  const auto footer = [](const std::string& arguments) {
+    return "Prints the node's JSON on one line (nothing for 204). Exit codes: 0 success, 1 the "
+           "request failed, 2 usage error.\nExample:\n  LAVALINK_PASSWORD=youshallnotpass "
+           "cadence lavalink " +
+           arguments;
+  };
   group->footer(
-      "Prints the node's JSON on one line (nothing for 204). Exit codes: 0 success, 1 the "
-      "request failed, 2 usage error.\nExample:\n  LAVALINK_PASSWORD=youshallnotpass cadence "
-      "lavalink --node http://127.0.0.1:2333 --timeout 2.5 load 'ytsearch:never gonna give you "
-      "up'");
+      footer("--node http://127.0.0.1:2333 --timeout 2.5 load 'ytsearch:never gonna "
+             "give you up'"));
 
   // Registers a subcommand whose callback runs `build` (returning the request) through execute.
   // Its name in messages is the whole path below `lavalink` ("routeplanner status").
-  const auto add = [&commands, common, group](CLI::App* sub, std::function<Call()> build) {
+  const auto add = [&commands, common, group, footer](CLI::App* sub, const std::string& example,
+                                                      std::function<Call()> build) {
+    sub->footer(footer(example));
     std::string name = sub->get_name();
     for (const CLI::App* p = sub->get_parent(); p != nullptr && p != group; p = p->get_parent())
       name = p->get_name() + " " + name;
@@ -379,7 +387,7 @@ void register_lavalink(CLI::App& app, Commands& commands) {
     auto identifier = std::make_shared<std::string>();
     auto* sub = group->add_subcommand("load", "Load tracks: a URL or a search (ytsearch:...)");
     sub->add_option("IDENT", *identifier, "identifier")->required();
-    add(sub, [identifier] {
+    add(sub, "load 'ytsearch:never gonna give you up'", [identifier] {
       return Call{.path = "/v4/loadtracks?identifier=" + lavalink::encode_query_value(*identifier)};
     });
   }
@@ -387,7 +395,7 @@ void register_lavalink(CLI::App& app, Commands& commands) {
     auto encoded = std::make_shared<std::string>();
     auto* sub = group->add_subcommand("decode", "Decode an encoded track on the node");
     sub->add_option("ENCODED", *encoded, "base64 track")->required();
-    add(sub, [encoded] {
+    add(sub, "decode QAAAjQIAJVJpY2sgQXN0bGV5IC0gTmV2ZXIgR29ubmEgR2l2ZSBZb3UgVXAA...", [encoded] {
       return Call{.path = "/v4/decodetrack?encodedTrack=" + lavalink::encode_query_value(*encoded)};
     });
   }
@@ -399,7 +407,7 @@ void register_lavalink(CLI::App& app, Commands& commands) {
                     "base64 tracks; - reads them from stdin (whitespace "
                     "separated)")
         ->required();
-    add(sub, [encoded] {
+    add(sub, "decodetracks - < tracks.txt", [encoded] {
       json::array tracks;
       for (const auto& item : *encoded) {
         if (item != "-") {
@@ -418,7 +426,7 @@ void register_lavalink(CLI::App& app, Commands& commands) {
     auto session = std::make_shared<std::string>();
     auto* sub = group->add_subcommand("players", "List a session's players");
     sub->add_option("--session", *session, "session id")->required();
-    add(sub, [session] {
+    add(sub, "players --session la3kfsdf5eafe848", [session] {
       return Call{.path = "/v4/sessions/" + lavalink::encode_path_segment(*session) + "/players"};
     });
   }
@@ -427,7 +435,8 @@ void register_lavalink(CLI::App& app, Commands& commands) {
     auto* sub = group->add_subcommand("player", "Show one player");
     sub->add_option("--session", ids->first, "session id")->required();
     sub->add_option("--guild", ids->second, "guild id")->required();
-    add(sub, [ids] { return Call{.path = player_path(ids->first, ids->second)}; });
+    add(sub, "player --session la3kfsdf5eafe848 --guild 817327181659111454",
+        [ids] { return Call{.path = player_path(ids->first, ids->second)}; });
   }
   {
     auto f = std::make_shared<PlayerFlags>();
@@ -451,19 +460,22 @@ void register_lavalink(CLI::App& app, Commands& commands) {
     sub->add_option("--voice", f->voice,
                     R"(voice state JSON: {"token","endpoint","sessionId","channelId"})");
     sub->add_flag("--no-replace", f->no_replace, "keep the playing track (noReplace=true)");
-    add(sub, [f] {
-      Call call{.method = http::Method::patch, .path = player_path(f->session, f->guild)};
-      if (f->no_replace) call.path += "?noReplace=true";
-      call.body = update_body(*f);
-      return call;
-    });
+    add(sub,
+        "update-player --session la3kfsdf5eafe848 --guild 817327181659111454 --identifier "
+        "'ytsearch:lofi' --volume 80",
+        [f] {
+          Call call{.method = http::Method::patch, .path = player_path(f->session, f->guild)};
+          if (f->no_replace) call.path += "?noReplace=true";
+          call.body = update_body(*f);
+          return call;
+        });
   }
   {
     auto ids = std::make_shared<std::pair<std::string, std::string>>();
     auto* sub = group->add_subcommand("destroy-player", "Destroy a player");
     sub->add_option("--session", ids->first, "session id")->required();
     sub->add_option("--guild", ids->second, "guild id")->required();
-    add(sub, [ids] {
+    add(sub, "destroy-player --session la3kfsdf5eafe848 --guild 817327181659111454", [ids] {
       return Call{.method = http::Method::del, .path = player_path(ids->first, ids->second)};
     });
   }
@@ -480,7 +492,7 @@ void register_lavalink(CLI::App& app, Commands& commands) {
     sub->add_option("--resuming", a->resuming, "true or false");
     a->timeout_opt = sub->add_option("--timeout", a->timeout, "resume timeout in seconds")
                          ->check(CLI::NonNegativeNumber);
-    add(sub, [a] {
+    add(sub, "update-session --session la3kfsdf5eafe848 --resuming true --timeout 60", [a] {
       lavalink::SessionUpdate update;
       if (!a->resuming.empty()) update.resuming = parse_bool(a->resuming, "--resuming");
       if (a->timeout_opt->count() > 0) update.timeout = std::chrono::seconds(a->timeout);
@@ -489,25 +501,28 @@ void register_lavalink(CLI::App& app, Commands& commands) {
                   .body = json::serialize(json::value_from(update))};
     });
   }
-  add(group->add_subcommand("info", "The node's versions, sources, filters and plugins"),
+  add(group->add_subcommand("info", "The node's versions, sources, filters and plugins"), "info",
       [] { return Call{.path = "/v4/info"}; });
-  add(group->add_subcommand("stats", "The node's load"), [] { return Call{.path = "/v4/stats"}; });
-  add(group->add_subcommand("version", "The node's version (plain text)"),
+  add(group->add_subcommand("stats", "The node's load"), "stats",
+      [] { return Call{.path = "/v4/stats"}; });
+  add(group->add_subcommand("version", "The node's version (plain text)"), "version",
       [] { return Call{.path = "/version", .plain_text = true}; });
   {
     auto* planner = group->add_subcommand("routeplanner", "The node's IP route planner");
     planner->require_subcommand(1);
+    planner->footer(footer("routeplanner status"));
     add(planner->add_subcommand("status", "Its status (nothing when it is disabled)"),
-        [] { return Call{.path = "/v4/routeplanner/status"}; });
+        "routeplanner status", [] { return Call{.path = "/v4/routeplanner/status"}; });
     auto address = std::make_shared<std::string>();
     auto* free_address = planner->add_subcommand("free-address", "Unmark a failing address");
     free_address->add_option("ADDR", *address, "address")->required();
-    add(free_address, [address] {
+    add(free_address, "routeplanner free-address 1.0.0.1", [address] {
       return Call{.method = http::Method::post,
                   .path = "/v4/routeplanner/free/address",
                   .body = json::serialize(json::object{{"address", *address}})};
     });
     add(planner->add_subcommand("free-all", "Unmark every failing address"),
+        "routeplanner free-all",
         [] { return Call{.method = http::Method::post, .path = "/v4/routeplanner/free/all"}; });
   }
 }

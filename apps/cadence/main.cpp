@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);
   app.footer(
       "Secrets come from the environment (DISCORD_TOKEN, LAVALINK_PASSWORD) or a file, never "
-      "from arguments.\nExit codes: 0 success, 1 the request failed, 2 usage error.");
+      "from arguments.\nExit codes: 0 success, 1 the request failed, 2 usage error.\nExample:\n  "
+      "cadence demo\n  cadence lavalink --help");
 
   cadence::app::Commands commands;
   for (const auto& add : cadence::app::command_groups()) add(app, commands);

@@ -199,6 +199,9 @@ void register_sim(CLI::App& app, Commands& commands) {
   sim->require_subcommand(1);
   add_discord(*sim, commands);
   add_lavalink(*sim, commands);
+  sim->footer(
+      "Each simulator prints its bound port on the first line of stdout and serves until "
+      "SIGINT/SIGTERM.\nExample:\n  cadence sim discord --port 0");
 }
 
 }  // namespace cadence::app

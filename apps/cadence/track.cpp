@@ -532,9 +532,15 @@ void register_track(CLI::App& app, Commands& commands) {
   encode->callback([&commands, encode_inputs] {
     commands.run = [encode_inputs] { return run_encode(*encode_inputs); };
   });
-  track->footer(
+  const std::string bad_lines =
       "A bad line is reported on stderr with its number; the others are still processed, and "
-      "the exit code is 1.\nExample:\n  cadence track decode QAAA... | cadence track encode");
+      "the exit code is 1.\nExample:\n  ";
+  track->footer(bad_lines + "cadence track decode QAAA... | cadence track encode");
+  decode->footer(bad_lines + "cadence track decode < tracks.txt > tracks.jsonl");
+  encode->footer(bad_lines +
+                 "cadence track encode '{\"title\":\"Song\",\"author\":\"Artist\",\"length\":"
+                 "212000,\"identifier\":\"abc\",\"isStream\":false,\"uri\":null,\"sourceName\":"
+                 "\"http\",\"position\":0}'");
 }
 
 }  // namespace cadence::app

@@ -3,10 +3,14 @@
 // hidden alias.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cadence/sim/lavalink_server.hpp"
 #include "support/cli_runner.hpp"
@@ -16,14 +20,46 @@ namespace {
 
 using namespace std::chrono_literals;
 using test::run_cadence;
+using test::split_lines;
 
-TEST(CliConventions, EverySubcommandsHelpHasAnExample) {
-  for (const char* command : {"demo", "discord request", "discord batch", "lavalink",
-                              "lavalink watch", "track", "sim discord", "sim lavalink", "proxy"}) {
-    SCOPED_TRACE(command);
-    const auto help = run_cadence(std::string(command) + " --help");
+// Subcommand paths ("lavalink routeplanner status"), read from each help's "Subcommands:" list
+// the way cmake/CliDocs.cmake reads them for docs/cli.md.
+void collect_paths(const std::string& path, std::vector<std::string>& out) {
+  out.push_back(path);
+  const auto help = run_cadence(path + " --help");
+  const auto lines = split_lines(help.out);
+  auto line = std::find(lines.begin(), lines.end(), "Subcommands:");
+  if (line == lines.end()) return;
+  for (++line; line != lines.end() && line->rfind("  ", 0) == 0; ++line) {
+    const auto name = line->substr(2, line->find(' ', 2) - 2);
+    collect_paths(path.empty() ? name : path + " " + name, out);
+  }
+}
+
+std::vector<std::string> words(const std::string& text) {
+  std::istringstream in(text);
+  return {std::istream_iterator<std::string>(in), std::istream_iterator<std::string>()};
+}
+
+// Each help's example uses its own command (a subcommand that kept its group's example would
+// not): the example's words hold the path's words in order.
+TEST(CliConventions, EverySubcommandsHelpHasItsOwnExample) {
+  std::vector<std::string> paths;
+  collect_paths("", paths);
+  EXPECT_GT(paths.size(), 25u) << "the walk found too few subcommands";
+  for (const auto& path : paths) {
+    SCOPED_TRACE(path);
+    const auto help = run_cadence(path + " --help");
     EXPECT_EQ(help.status, 0);
-    EXPECT_NE(help.out.find("Example:\n  "), std::string::npos) << help.out;
+    const auto at = help.out.find("Example:\n  ");
+    ASSERT_NE(at, std::string::npos) << help.out;
+    const auto example = words(help.out.substr(at));
+    auto from = example.begin();
+    for (const auto& word : words("cadence " + path)) {
+      from = std::find(from, example.end(), word);
+      ASSERT_NE(from, example.end()) << "the example does not run `cadence " << path << "`:\n"
+                                     << help.out.substr(at);
+    }
   }
 }
 

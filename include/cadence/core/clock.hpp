@@ -1,6 +1,8 @@
 // The injectable clock. Scheduling in Cadence never reads wall time: rate-limit windows are
 // measured from Reset-After on a steady clock, and tests swap in a ManualClock that only moves
 // when the test says so, so that limiter tests need no sleeps.
+// Threading: SteadyClock is safe from any thread; so is ManualClock (a mutex guards its time and
+// wake-ups), so a test may move it while the io_context runs on another thread.
 #pragma once
 
 #include <chrono>

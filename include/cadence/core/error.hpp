@@ -1,4 +1,6 @@
 // The root of Cadence's error tree and the transport errors every layer shares.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // Every asynchronous operation reports failure as a std::exception_ptr that holds one of these
 // (or std::invalid_argument for a caller's bad input). Messages name the operation and the

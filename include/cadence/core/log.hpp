@@ -1,5 +1,7 @@
 // The logging hook. Cadence is silent unless the user installs a sink; messages handed to the
 // sink never contain tokens, passwords or Authorization values.
+// Threading: a Logger is a value; its sink is called from whichever thread runs the handler that
+// logs, so a sink shared by several threads must lock.
 #pragma once
 
 #include <functional>

@@ -1,5 +1,7 @@
 // Discord's 64-bit ids. Parsing is strict (decimal digits only, no sign, no overflow) because
 // route validation relies on it to keep anything else out of id positions in a path.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <boost/json/fwd.hpp>
@@ -45,9 +47,12 @@ Snowflake tag_invoke(const boost::json::value_to_tag<Snowflake>&, const boost::j
 
 }  // namespace cadence
 
+// Hidden from the API reference: Doxygen cannot place a specialization in namespace std.
+/// \cond
 template <>
 struct std::hash<cadence::Snowflake> {
   std::size_t operator()(cadence::Snowflake id) const noexcept {
     return std::hash<std::uint64_t>{}(id.value());
   }
 };
+/// \endcond

@@ -1,4 +1,6 @@
 // The X-Audit-Log-Reason header: Discord wants 1-512 URL-encoded UTF-8 characters.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <string>

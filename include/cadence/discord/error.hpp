@@ -1,6 +1,8 @@
 // Discord's errors: what the API answered (ApiError) and what the rate limiter refused
 // (RateLimitedError). Neither message ever contains a token: routes are shown by their key,
 // in which tokens appear only as fingerprints.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <boost/json/value.hpp>

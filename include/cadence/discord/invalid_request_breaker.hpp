@@ -1,5 +1,7 @@
 // Discord (through Cloudflare) bans an IP for a while after 10,000 invalid requests (401, 403,
 // 429 other than shared-scope) in 10 minutes. The breaker counts them and opens before that.
+// Threading: one breaker is shared (std::shared_ptr) by every Rest of a token, and every member may
+// be called from any thread.
 #pragma once
 
 #include <array>

@@ -1,4 +1,6 @@
 // A permit to send one request, handed out by the RateLimiter.
+// Threading: see Permit: a synchronous RateLimiter's permits stay on its thread, AsyncRateLimiter's
+// may be completed or dropped on any thread.
 #pragma once
 
 #include <chrono>

@@ -1,6 +1,8 @@
 // Discord's rate-limit headers and 429 body, parsed into plain values. The parser takes any
 // range of (name, value) pairs of strings, so it needs no HTTP types and can be fuzzed and
 // benchmarked alone. Malformed values are ignored (and flagged), never fatal.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,6 @@
 // Hooks for rate-limit events, for metrics and logs. Every method has an empty default body.
+// Threading: an observer is called on the limiter's strand (or thread), one event at a time; one
+// shared by several limiters is called from each of theirs.
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,6 @@
 // What one Discord request carries besides its method and route.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <boost/json/value.hpp>

@@ -1,5 +1,7 @@
 // Discord's REST API: routes validated and rate limited by AsyncRateLimiter, sent by
 // http::Client, answered as JSON or as a typed error.
+// Threading: requests may be started from any thread, and the io_context may run on several: every
+// call posts its work to the Rest's strand, and each completion runs on its handler's executor.
 //
 // Example (coroutine):
 //   boost::asio::io_context io;

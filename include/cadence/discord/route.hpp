@@ -1,5 +1,7 @@
 // A Discord API route: a validated, percent-encoded path plus what the rate limiter needs to know
 // about it (template, major parameter, bucket key, interaction flag, sublimit class).
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // Routes are plain strings ("/channels/123/messages") matched against a built-in table of
 // Discord's route templates. A path that matches no template still works, with a generic key.
@@ -26,7 +28,7 @@ using http::to_string;
 
 /// Which top-level resource ("major parameter") a route is limited under.
 enum class MajorKind {
-  none,         ///< not under a top-level resource (users/@me, gateway, applications, ...)
+  none,         ///< not under a top-level resource (`users/@me`, gateway, applications, ...)
   channel,      ///< /channels/{channel_id}
   guild,        ///< /guilds/{guild_id}
   webhook,      ///< /webhooks/{webhook_id}[/{webhook_token}]
@@ -48,7 +50,7 @@ struct RouteOptions {
   /// carry wall-clock creation times). Defaults to system_clock::now() when unset.
   std::optional<std::chrono::system_clock::time_point> now;
   /// The bot's application id. A /webhooks/{id}/{token} route whose id equals it is an
-  /// interaction webhook (followups, @original), whatever its token looks like.
+  /// interaction webhook (followups, `@original`), whatever its token looks like.
   std::optional<Snowflake> application_id;
 };
 
@@ -77,7 +79,8 @@ class Route {
   ///   - it contains '?' or '#' (pass query parameters separately), CR, LF, NUL or another
   ///     control character, or a '.' or '..' segment (also when percent-encoded),
   ///   - a segment holds an encoded '/' or '\' (%2F, %5C),
-  ///   - a template expects a snowflake id (or @me / @original) where the path has something else.
+  ///   - a template expects a snowflake id (or `@me` / `@original`) where the path has something
+  ///   else.
   /// Characters outside RFC 3986 pchar are percent-encoded (so an emoji can be passed as is); a
   /// '%' followed by two hex digits is taken as an escape that is already done.
   ///

@@ -1,5 +1,7 @@
 // An asynchronous HTTP/1.1 client with a keep-alive connection pool per origin, TLS with
 // verification on by default, timeouts and a response size cap.
+// Threading: the io_context may run on several threads (each request runs on the client's strand);
+// start requests and read pool_stats() from one thread at a time, as the tests do.
 //
 // Example (coroutine):
 //   boost::asio::io_context io;

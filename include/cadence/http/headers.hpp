@@ -1,5 +1,7 @@
 // An ordered list of header fields with case-insensitive lookup. Small and allocation-light:
 // Discord and Lavalink responses carry a dozen fields, so a vector beats a map.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <optional>

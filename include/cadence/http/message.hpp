@@ -1,5 +1,7 @@
 // Cadence's own request and response types. Beast's message types stay inside src/http, so
 // that layers above (and users) need neither Beast nor its compile time.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <chrono>

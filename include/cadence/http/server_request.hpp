@@ -1,4 +1,6 @@
 // A request as http::Server hands it to its handler: plain strings and Headers, no Beast types.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <string>

@@ -1,6 +1,8 @@
 // An asynchronous WebSocket client (ws:// and wss://): custom handshake headers, the
 // handshake response kept for the caller, queued writes, automatic pong, keep-alive pings with
 // an idle timeout, and close codes as typed errors.
+// Threading: call a WebSocket from its executor's thread (or while that executor runs nothing
+// else); its operations run on an internal strand.
 //
 // Example (coroutine):
 //   cadence::http::WebSocket ws(io.get_executor());

@@ -1,4 +1,6 @@
 // A WebSocket ended with a closing handshake: the peer's close code and reason.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <cstdint>

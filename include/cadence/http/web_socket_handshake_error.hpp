@@ -1,4 +1,6 @@
 // The server answered a WebSocket upgrade with something other than 101.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <utility>

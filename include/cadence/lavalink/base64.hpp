@@ -1,6 +1,8 @@
 // Standard base64 (RFC 4648 alphabet, '=' padding), the form Lavalink's encoded tracks use.
 // Decoding is the hot part of bulk track decoding, so it has a vectorised path (AVX2, chosen at
 // run time) next to a table-driven scalar one; both give the same answers.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <cstddef>

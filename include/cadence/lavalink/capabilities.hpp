@@ -1,6 +1,8 @@
 // What a request needs from a node, checked against the node's GET /v4/info before the request
 // is sent: the source manager a load needs and the filters an update sets. NodePool uses these
 // to send a load to a node that can serve it and to refuse a filter the node lacks up front.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <optional>

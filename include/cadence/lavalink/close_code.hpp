@@ -1,6 +1,8 @@
 // What to do when a player's voice connection closes. Lavalink reports it as a
 // WebSocketClosedEvent whose `code` is Discord's voice gateway close code (reference/lavalink.md
 // §2); the node does not retry for you, and the right reaction depends on the code.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // Example (in a WebSocketClosedEvent handler):
 //   switch (cadence::lavalink::recommended_action(event.code)) {

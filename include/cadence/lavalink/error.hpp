@@ -1,6 +1,8 @@
 // The Lavalink layer's errors. They sit under lavalink::RestError so that one catch clause covers
 // everything this layer reports; the names match what users of other Lavalink clients
 // (Shoukaku, hikari-ongaku, Lavalink4NET) already know.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <cstddef>

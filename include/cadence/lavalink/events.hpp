@@ -1,5 +1,7 @@
 // What a Lavalink node sends over its WebSocket, typed: the ops (ready, playerUpdate, stats,
 // event) and the event types, plus what the Node itself reports about its connection.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // Forward compatibility: an op or event type this version does not know (a plugin's
 // SegmentSkipped, LyricsLineEvent, a newer server's op) arrives as UnknownMessage with the JSON

@@ -1,5 +1,7 @@
 // Lavalink's audio filters. Every field is optional so that what is sent is exactly what was
 // set (the server replaces all filters with each update, and echoes defaults back since 4.1).
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <boost/json/fwd.hpp>

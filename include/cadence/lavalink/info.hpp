@@ -1,5 +1,7 @@
 // GET /v4/info: what the node runs and supports (use source_managers, filters and plugins to
 // gate features).
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <boost/json/fwd.hpp>

@@ -1,5 +1,7 @@
 // LavaSearch (topi314/LavaSearch): GET /v4/loadsearch?query=...&types=... returns tracks,
 // albums, artists, playlists and texts in one answer. See Rest::load_search.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <boost/json/fwd.hpp>

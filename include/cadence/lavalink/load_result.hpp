@@ -1,4 +1,6 @@
 // The answer of GET /v4/loadtracks: {loadType, data}, one alternative per loadType.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // Load failures come back as HTTP 200 with loadType "error", so an Exception alternative is a
 // normal result, not a thrown error. A loadType this version does not know (NodeLink's

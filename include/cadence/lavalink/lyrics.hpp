@@ -1,5 +1,7 @@
 // LavaLyrics' lyrics object (topi314/LavaLyrics): GET /v4/lyrics?track=... and
 // GET /v4/sessions/{sid}/players/{gid}/track/lyrics. See Rest::lyrics and Rest::player_lyrics.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <boost/json/fwd.hpp>

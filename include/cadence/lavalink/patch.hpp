@@ -1,5 +1,7 @@
 // A field of a partial update that can be left alone, cleared, or set: the three states that
 // Lavalink's PATCH distinguishes by an absent key, a null, or a value.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,8 @@
 // How loaded a node is, as one number (lower is better): Lavalink's classic penalty formula with
 // the refinements of the official JVM client, fed with players counted locally between stats
 // messages so that the balancer reacts to its own placements at once (no 60-second sawtooth).
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <optional>

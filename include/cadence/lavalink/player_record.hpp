@@ -1,6 +1,8 @@
 // What NodePool knows about one guild's player, kept current from REST answers and the node's
 // events: enough to re-create the player anywhere (failover, a session that was not resumed, a
 // process restart).
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <chrono>

@@ -1,4 +1,6 @@
 // The body of PATCH /v4/sessions/{id}/players/{guild}.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // Fields Lavalink lets a client clear (`track.encoded`, `endTime`) are Patch<T>: unset (key
 // not sent), null, or a value. The rest are std::optional: unset or a value.

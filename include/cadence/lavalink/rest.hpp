@@ -1,5 +1,7 @@
 // lavalink::Rest: every REST route of one Lavalink v4 node, typed, plus the common plugins'
 // routes and a generic request for any other.
+// Threading: requests go through http::Client (on its strand), so the io_context may run on several
+// threads; start them from one thread at a time.
 //
 // Example (coroutine):
 //   cadence::lavalink::Rest rest(io.get_executor(), {.password = password});
@@ -265,7 +267,7 @@ class Rest {
         });
   }
 
-  /// LavaLyrics: GET /v4/lyrics?track=<encoded>&skipTrackSource=...; std::nullopt when none
+  /// LavaLyrics: `GET /v4/lyrics?track=<encoded>&skipTrackSource=...`; std::nullopt when none
   /// were found (204). skip_track_source asks the other providers only.
   template <
       boost::asio::completion_token_for<Signature<std::optional<Lyrics>>> Token = DefaultToken>

@@ -1,5 +1,7 @@
 // Percent-encoding for Lavalink paths and queries, used by Rest for session ids, guild ids
 // and identifiers, and offered for plugin routes sent through Rest::request.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // Example:
 //   rest.request(http::Method::get,

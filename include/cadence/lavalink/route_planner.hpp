@@ -1,5 +1,7 @@
 // GET /v4/routeplanner/status: one alternative per route planner class. Big numbers (an IPv6
 // block's size, indexes) arrive as strings and stay strings.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <boost/json/fwd.hpp>

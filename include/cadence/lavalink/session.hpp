@@ -1,5 +1,7 @@
 // PATCH /v4/sessions/{id}: resuming settings. The timeout is in seconds on the wire, a unit
 // that other clients get wrong; here the type says so.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <boost/json/fwd.hpp>

@@ -1,6 +1,8 @@
 // A NodePool's state on disk, so that a restarted bot process resumes its Lavalink sessions and
 // takes over the players that kept playing meanwhile (resuming must be on, and the restart must
 // come within the resume timeout).
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // Example:
 //   pool.save_snapshot();                                    // or automatically, see options

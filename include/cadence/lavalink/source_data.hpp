@@ -1,6 +1,8 @@
 // Typed readings of the source-specific bytes that well-known source managers put between a
 // track's sourceName and its position. The codec keeps those bytes opaque; these functions
 // interpret them on request, and build them for tracks made by hand.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,6 @@
 // GET /v4/stats and the `stats` op.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <boost/json/fwd.hpp>

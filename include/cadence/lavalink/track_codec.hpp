@@ -1,5 +1,7 @@
 // Lavalink's encoded tracks (lavaplayer's MessageOutput format, base64), versions 1 to 3,
 // without a server.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // Layout of the binary message (big-endian): a 4-byte header (2 flag bits, 30 bits of size),
 // a version byte when flag 1 is set (else version 1), title, author, length, identifier,

@@ -1,6 +1,8 @@
 // Discord gateway op 4 (Voice State Update) payloads: what the bot sends on its main gateway to
 // join, move between or leave voice channels. Lavalink never sees these; Discord answers them
 // with the VOICE_STATE_UPDATE and VOICE_SERVER_UPDATE events that VoiceJoiner consumes.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // Example:
 //   gateway.send(boost::json::serialize(cadence::lavalink::voice_join(guild, channel)));

@@ -1,6 +1,8 @@
 // A Discord rate-limit proxy for bots in any language: they point their API base URL at it, and
 // every request goes through one discord::Rest per token, so that several processes (or several
 // languages) on one token share one exact set of buckets and one global lane.
+// Threading: create, shut down and destroy the proxy from one thread; the tests and `cadence proxy`
+// run its io_context on one thread (several are not tested).
 //
 //   GET|POST|... /api/v{N}/<route>   forwarded (also /api/<route>, unversioned)
 //   GET /metrics                     Prometheus text format

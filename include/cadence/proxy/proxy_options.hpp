@@ -1,4 +1,6 @@
 // Settings of proxy::Proxy (and of `cadence proxy`, whose flags set them).
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <chrono>

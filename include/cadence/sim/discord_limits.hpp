@@ -1,6 +1,8 @@
 // The rate-limit rules of the simulated Discord, without any I/O: given a request and the time,
 // decide whether it passes, and with which X-RateLimit-* values, or which 429 (or 401, 404, ban)
 // it gets. DiscordServer feeds it the steady clock; tests feed it fake times.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // The order of checks follows what a request meets on its way into Discord: the Cloudflare ban
 // (per client address), the route, the token, the global limit (per token, or per address for

@@ -1,5 +1,6 @@
 // What a simulator's handler answers: a plain response, or misbehaviour for testing clients
 // (a late answer, a connection closed or reset instead of an answer, a response cut short).
+// Threading: a value, built in a handler and handed back to the server; no shared state.
 #pragma once
 
 #include <chrono>

@@ -1,6 +1,8 @@
 // A small HTTP/1.1 server for the simulators: keep-alive connections on a loopback port, a
 // handler that sees plain request/response structs (and may misbehave on purpose), an optional
 // WebSocket upgrade per path, and a stop() that closes everything. Beast stays in src/sim/.
+// Threading: handlers run on the executor's threads (concurrently when several run it); a Responder
+// may answer, and stop() be called, from any thread.
 //
 // Example:
 //   boost::asio::io_context io;

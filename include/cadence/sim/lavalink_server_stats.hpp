@@ -1,5 +1,7 @@
 // The simulated Lavalink's counters, as LavalinkServer::stats() returns them and
 // GET /__sim/stats serves them (the JSON uses the same names).
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <cstdint>

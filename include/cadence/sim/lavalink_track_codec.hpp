@@ -2,6 +2,8 @@
 // MessageOutput, versions 1 to 3). It is written apart from the client's lavalink::TrackCodec on
 // purpose: sim/ does not use client code, and two independent codecs check each other.
 // Strings come out as standard UTF-8 (modified UTF-8's surrogate pairs and C0 80 converted).
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <cstdint>

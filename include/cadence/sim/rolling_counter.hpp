@@ -1,6 +1,8 @@
 // Counts events over the last `length` of time, as Discord counts invalid requests (401, 403 and
 // non-shared 429) over 10 minutes per IP before Cloudflare bans it. Time is passed in, so the
 // counter is tested on fake times.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 #pragma once
 
 #include <chrono>

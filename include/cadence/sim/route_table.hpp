@@ -1,4 +1,6 @@
 // The simulated Discord's routes: which paths exist, how each is rate limited and what it answers.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // A table is read from JSON (a built-in default covers the routes the benchmarks and tests use):
 //

@@ -1,5 +1,7 @@
 // A WebSocket accepted by HttpServer (see HttpServer::on_websocket), as a small handle: the
 // Lavalink simulator's /v4/websocket is the intended user. Beast stays behind the handle.
+// Threading: a session handle may be used from any thread (sends are queued in order); its handlers
+// run on the connection's strand, one at a time.
 #pragma once
 
 #include <cstdint>

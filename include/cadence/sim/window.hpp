@@ -1,5 +1,7 @@
 // One rate-limit window of the simulated Discord, with time passed in by the caller so that the
 // arithmetic is tested on fake times and the server feeds it the steady clock.
+// Threading: values and functions of them, with no shared state: any thread may use its own objects
+// (one object from one thread at a time, as with std types).
 //
 // Discord does not say whether its windows are fixed or sliding, so the simulator offers both and
 // the client must cope with either:
