@@ -2,15 +2,11 @@
 
 #include <charconv>
 
+#include "http/field_text.hpp"
+
 namespace cadence::http::detail {
 
 namespace {
-
-std::string_view trim_ows(std::string_view v) noexcept {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
 
 /// True when a Connection value lists the `close` option.
 bool lists_close(std::string_view value) noexcept {

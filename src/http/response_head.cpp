@@ -3,15 +3,11 @@
 #include <boost/beast/http/status.hpp>
 #include <charconv>
 
+#include "http/field_text.hpp"
+
 namespace cadence::http::detail {
 
 namespace {
-
-std::string_view trim_ows(std::string_view v) noexcept {
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  return v;
-}
 
 void append_number(std::string& out, std::size_t n) {
   char digits[24];
