@@ -104,7 +104,14 @@ try_start_sim() {
   [ -n "$port" ] || return 1
   base="http://127.0.0.1:$port/api"
 }
-stop_sim() { kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; sim_pid=""; }
+stop_sim() {  # TERM, then KILL after 5 s: a run must not hang on a simulator that will not stop
+  [ -n "$sim_pid" ] || return 0
+  kill "$sim_pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$sim_pid" 2>/dev/null && { echo "the simulator ignored SIGTERM; killed" >&2; kill -9 "$sim_pid" 2>/dev/null || true; }
+  wait "$sim_pid" 2>/dev/null || true
+  sim_pid=""
+}
 
 start_proxy() {  # in front of $base; sets proxy_pid and proxy_base
   "$cadence" proxy --listen 127.0.0.1:0 --upstream "$base" > "$work/proxy.out" 2> "$work/proxy.err" &
