@@ -46,6 +46,7 @@ struct DiscordArgs {
   std::uint32_t latency_ms = 0;
   std::uint32_t accounting_jitter_ms = 0;
   std::uint32_t seed = 1;
+  double fault_rate = 0;
 };
 
 int run_discord(const DiscordArgs& args) {
@@ -59,6 +60,7 @@ int run_discord(const DiscordArgs& args) {
   options.latency = std::chrono::milliseconds(args.latency_ms);
   options.accounting_jitter = std::chrono::milliseconds(args.accounting_jitter_ms);
   options.seed = args.seed;
+  options.random_fault_rate = args.fault_rate;
   if (!args.routes.empty()) options.routes = sim::RouteTable::load(args.routes);
 
   boost::asio::io_context io;
@@ -101,7 +103,14 @@ void add_discord(CLI::App& sim, Commands& commands) {
                    "does (its windows then lag the client's)")
       ->check(CLI::Range(0u, 60000u))
       ->capture_default_str();
-  discord->add_option("--seed", args->seed, "seed for the accounting jitter")
+  discord
+      ->add_option("--fault-rate", args->fault_rate,
+                   "answer this share of requests (0 to 1) with a fault: a reset, a 500/502/503, "
+                   "or a connection closed or cut short after processing (GET /__sim/stats counts "
+                   "them)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  discord->add_option("--seed", args->seed, "seed for the accounting jitter and the faults")
       ->capture_default_str();
   discord->footer(
       "The first line on stdout is the bound port. Base URL for clients: "
