@@ -22,6 +22,9 @@ set(DOXYGEN_WARN_IF_UNDOCUMENTED NO)
 set(DOXYGEN_WARN_NO_PARAMDOC NO)
 set(DOXYGEN_WARN_AS_ERROR FAIL_ON_WARNINGS)
 set(DOXYGEN_WARN_LOGFILE ${PROJECT_BINARY_DIR}/docs/warnings.log)
+# Doxygen opens the log before it makes its output directory: a fresh build tree's test run
+# would fail to write it.
+file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/docs)
 set(DOXYGEN_QUIET YES)
 set(DOXYGEN_FULL_PATH_NAMES YES)
 set(DOXYGEN_STRIP_FROM_PATH ${PROJECT_SOURCE_DIR}/include ${PROJECT_BINARY_DIR}/include)

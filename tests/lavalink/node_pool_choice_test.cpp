@@ -179,6 +179,9 @@ TEST_P(PoolChoice, PenaltyHookAdjustsTheChoice) {
   };
   Pool p({&a, &b}, options);
   p.start_and_wait(2);
+  // Both penalties count the reported CPU load only once each node's first stats came (a
+  // slow machine once compared a with stats against b without).
+  ASSERT_TRUE(p.until([&] { return p.pool.node("a")->stats() && p.pool.node("b")->stats(); }));
   EXPECT_NEAR(*p.pool.penalty("a") - *p.pool.penalty("b"), 1000, 1);
   ASSERT_EQ(p.update_all(plays(a, 1, 20)), 0u);
   EXPECT_EQ(p.placement()["b"], 20);  // 20 players add 20: still far below a's 1000
