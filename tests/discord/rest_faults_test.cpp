@@ -4,6 +4,7 @@
 // exactly once, within its deadline, with a typed error or the right value.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,20 @@ class RestFaults : public ::testing::Test {
     io.restart();
     EXPECT_EQ(r.calls, 1);
     EXPECT_LE(Clock::now() - start, limit);
+    return r;
+  }
+
+  /// One GET, without retries, against a server that streams forever after `script`; returns
+  /// its result once checked that the client stopped reading near its limits (plus what the
+  /// sockets buffer), not at memory's end.
+  JsonResult call_endless(FaultScript script, std::optional<std::size_t> max_body = {}) {
+    FaultServer server(std::move(script));
+    auto o = options(server);
+    if (max_body) o.http.max_body_size = *max_body;
+    o.retry.max_attempts = 1;
+    Rest rest(io.get_executor(), o);
+    auto r = call(rest, Method::get, "/channels/1", 4000ms);
+    EXPECT_LT(server.endless_bytes(), std::size_t{16} << 20);
     return r;
   }
 
@@ -334,43 +349,27 @@ TEST_F(RestFaults, AByteASecondHitsTheDeadlineNotOneTimeoutPerByte) {
 
 TEST_F(RestFaults, EndlessChunkedBodyHitsTheBodyLimit) {
   std::string chunk = "4000\r\n" + std::string(0x4000, 'x') + "\r\n";
-  FaultServer server({FaultStep::read_request(),
-                      FaultStep::send(raw_response(
-                          200, {"Content-Type: application/json", "Transfer-Encoding: chunked"})),
-                      FaultStep::endless(chunk)});
-  auto o = options(server);
-  o.http.max_body_size = 1 << 20;
-  o.retry.max_attempts = 1;
-  Rest rest(io.get_executor(), o);
-  auto r = call(rest, Method::get, "/channels/1", 4000ms);
+  auto r = call_endless({FaultStep::read_request(),
+                         FaultStep::send(raw_response(200, {"Content-Type: application/json",
+                                                            "Transfer-Encoding: chunked"})),
+                         FaultStep::endless(chunk)},
+                        1 << 20);
   expect_error<ResponseTooLargeError>(r.error);
-  // The client stopped reading near the limit (plus what the sockets buffer), not at memory's end.
-  EXPECT_LT(server.endless_bytes(), std::size_t{16} << 20);
 }
 
 TEST_F(RestFaults, EndlessBodyUntilCloseHitsTheBodyLimit) {
-  FaultServer server(
+  auto r = call_endless(
       {FaultStep::read_request(),
        FaultStep::send(raw_response(200, {"Content-Type: application/json", "Connection: close"})),
-       FaultStep::endless(std::string(0x4000, 'y'))});
-  auto o = options(server);
-  o.http.max_body_size = 1 << 20;
-  o.retry.max_attempts = 1;
-  Rest rest(io.get_executor(), o);
-  auto r = call(rest, Method::get, "/channels/1", 4000ms);
+       FaultStep::endless(std::string(0x4000, 'y'))},
+      1 << 20);
   expect_error<ResponseTooLargeError>(r.error);
-  EXPECT_LT(server.endless_bytes(), std::size_t{16} << 20);
 }
 
 TEST_F(RestFaults, HeaderThatNeverEndsHitsTheHeaderLimit) {
-  FaultServer server({FaultStep::read_request(), FaultStep::send("HTTP/1.1 200 OK\r\nX-A: "),
-                      FaultStep::endless(std::string(0x4000, 'h'))});
-  auto o = options(server);
-  o.retry.max_attempts = 1;
-  Rest rest(io.get_executor(), o);
-  auto r = call(rest, Method::get, "/channels/1", 4000ms);
+  auto r = call_endless({FaultStep::read_request(), FaultStep::send("HTTP/1.1 200 OK\r\nX-A: "),
+                         FaultStep::endless(std::string(0x4000, 'h'))});
   ASSERT_TRUE(r.error);
-  EXPECT_LT(server.endless_bytes(), std::size_t{16} << 20);
 }
 
 }  // namespace
