@@ -19,6 +19,7 @@ namespace {
 
 namespace asio = boost::asio;
 namespace http = cadence::http;
+using cadence::test::FaultScript;
 using cadence::test::FaultServer;
 using cadence::test::FaultStep;
 
@@ -97,42 +98,37 @@ TEST(HttpClientResponseHead, ManyShortFieldLinesInPiecesHitTheHeaderLimit) {
   cadence::test::expect_error<cadence::ResponseTooLargeError>(out.error, "header larger");
 }
 
-TEST(HttpClientResponseHead, EndlessFieldLinesHitTheHeaderLimit) {
-  FaultServer server({FaultStep::read_request(), FaultStep::send("HTTP/1.1 200 OK\r\n"),
-                      FaultStep::endless("X-Filler: 0123456789\r\n")});
+/// A server that streams head-like text forever after `script`: one completion, a
+/// ResponseTooLargeError at the 4 KiB header limit, and the client stopped reading near it.
+void expect_stopped_at_header_limit(FaultScript script) {
+  FaultServer server(std::move(script));
   http::ClientOptions options;
   options.max_header_size = 4096;
   const auto out = get_once(server, options);
   EXPECT_EQ(out.completions, 1);
   cadence::test::expect_error<cadence::ResponseTooLargeError>(out.error, "header larger");
   EXPECT_LT(server.endless_bytes(), std::size_t{16} << 20);
+}
+
+TEST(HttpClientResponseHead, EndlessFieldLinesHitTheHeaderLimit) {
+  expect_stopped_at_header_limit({FaultStep::read_request(), FaultStep::send("HTTP/1.1 200 OK\r\n"),
+                                  FaultStep::endless("X-Filler: 0123456789\r\n")});
 }
 
 TEST(HttpClientResponseHead, EndlessTrailerIsStoppedAtTheHeaderLimit) {
   // Beast looks for the end of a chunked body's trailer without any limit, keeping everything
   // in the connection's buffer; the body limit does not cover it.
-  FaultServer server(
+  expect_stopped_at_header_limit(
       {FaultStep::read_request(),
        FaultStep::send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n"),
        FaultStep::endless("X-Trailer: 0123456789\r\n")});
-  http::ClientOptions options;
-  options.max_header_size = 4096;
-  const auto out = get_once(server, options);
-  EXPECT_EQ(out.completions, 1);
-  cadence::test::expect_error<cadence::ResponseTooLargeError>(out.error, "header larger");
-  EXPECT_LT(server.endless_bytes(), std::size_t{16} << 20);
 }
 
 TEST(HttpClientResponseHead, EndlessChunkExtensionIsStoppedAtTheHeaderLimit) {
-  FaultServer server({FaultStep::read_request(),
-                      FaultStep::send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;x="),
-                      FaultStep::endless(std::string(1024, 'e'))});
-  http::ClientOptions options;
-  options.max_header_size = 4096;
-  const auto out = get_once(server, options);
-  EXPECT_EQ(out.completions, 1);
-  cadence::test::expect_error<cadence::ResponseTooLargeError>(out.error, "header larger");
-  EXPECT_LT(server.endless_bytes(), std::size_t{16} << 20);
+  expect_stopped_at_header_limit(
+      {FaultStep::read_request(),
+       FaultStep::send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;x="),
+       FaultStep::endless(std::string(1024, 'e'))});
 }
 
 TEST(HttpClientResponseHead, AHeadJustWithinTheLimitIsRead) {
