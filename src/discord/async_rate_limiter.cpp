@@ -12,7 +12,10 @@
 #include <unordered_map>
 #include <variant>
 
+#include "discord/limiter_core.hpp"
 #include "discord/limiter_waiter.hpp"
+#include "discord/permit_access.hpp"
+#include "discord/shared_gate.hpp"
 
 namespace cadence::discord {
 namespace detail {
@@ -74,6 +77,14 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
   void init(std::unique_ptr<WakeSource> wake) {
     wake_ = std::move(wake);
     std::weak_ptr<AsyncLimiterState> weak = weak_from_this();
+    if (const auto& store = limiter_.options().store) {
+      gate_ = std::make_shared<SharedGate>(strand_, store);
+      limiter_.core_->set_finish_listener(
+          [gate = std::weak_ptr<SharedGate>(gate_)](std::uint64_t permit, const Outcome* outcome,
+                                                    Clock::duration ago) {
+            if (auto g = gate.lock()) g->finished(permit, outcome, ago);
+          });
+    }
     limiter_.set_dispatch(
         [strand = strand_](std::function<void()> fn) { asio::post(strand, std::move(fn)); },
         [weak] {
@@ -92,12 +103,14 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
     // Submitted, not granted here: the pump posted below grants everything submitted by then
     // in one go, so that the lane can order a burst by need rather than by arrival.
     auto result = limiter_.submit(route, options);
-    if (result.granted()) {
-      complete(std::move(handler), nullptr, std::move(result.permit));
-    } else if (result.failed()) {
+    if (result.failed()) {
       complete(std::move(handler), result.error, Permit{});
+    } else if (result.granted() && !gate_) {
+      complete(std::move(handler), nullptr, std::move(result.permit));
     } else {
-      const auto ticket = result.ticket;
+      // Queued, or granted but still to be admitted by the shared store: either way a wait
+      // that can be cancelled by its ticket (a made-up one for the store's wait).
+      const auto ticket = result.granted() ? next_store_ticket_++ : result.ticket;
       if (auto* waiter = std::get_if<std::shared_ptr<LimiterWaiter>>(&handler)) {
         (*waiter)->ticket_ = ticket;
       } else if (auto slot = asio::get_associated_cancellation_slot(std::get<Handler>(handler));
@@ -113,7 +126,11 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
           });
         });
       }
-      pending_.emplace(ticket, std::move(handler));
+      if (result.granted()) {
+        hand_out(ticket, std::move(handler), nullptr, std::move(result.permit));
+      } else {
+        pending_.emplace(ticket, std::move(handler));
+      }
     }
     post_pump();
   }
@@ -133,14 +150,21 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
 
   void cancel_waiter(const std::shared_ptr<LimiterWaiter>& waiter) {
     const auto it = pending_.find(waiter->ticket_);
-    if (it == pending_.end()) return;
+    if (it == pending_.end()) {
+      // Past the limiter, perhaps waiting for the shared store (tickets are never reused).
+      if (gate_) gate_->cancel(waiter->ticket_, aborted());
+      return;
+    }
     const auto* queued = std::get_if<std::shared_ptr<LimiterWaiter>>(&it->second);
     if (queued && *queued == waiter) cancel(waiter->ticket_);
   }
 
   void cancel(TicketId ticket) {
     auto it = pending_.find(ticket);
-    if (it == pending_.end()) return;
+    if (it == pending_.end()) {
+      if (gate_) gate_->cancel(ticket, aborted());
+      return;
+    }
     limiter_.cancel(ticket);
     auto handler = std::move(it->second);
     pending_.erase(it);
@@ -167,7 +191,7 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
       if (it == pending_.end()) continue;  // cancelled meanwhile: the permit gives its slot back
       auto handler = std::move(it->second);
       pending_.erase(it);
-      complete(std::move(handler), ready.error, std::move(ready.permit));
+      hand_out(ready.ticket, std::move(handler), ready.error, std::move(ready.permit));
     }
     rearm();
   }
@@ -175,6 +199,7 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
   void shutdown() {
     closed_ = true;
     if (wake_) wake_->disarm();
+    if (gate_) gate_->cancel_all(aborted());
     auto pending = std::move(pending_);
     pending_.clear();
     for (auto& [ticket, handler] : pending) {
@@ -188,6 +213,23 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
   static std::exception_ptr aborted() {
     return std::make_exception_ptr(
         boost::system::system_error(asio::error::operation_aborted, "rate limiter"));
+  }
+
+  /// A granted permit goes through the shared store first, when there is one.
+  void hand_out(TicketId ticket, Pending pending, std::exception_ptr error, Permit permit) {
+    if (error || !permit || !gate_) {
+      complete(std::move(pending), std::move(error), std::move(permit));
+      return;
+    }
+    const auto lane = limiter_.core_->permit_lane(PermitAccess::id(permit));
+    // std::function needs a copyable callable; the handler is move-only.
+    auto held = std::make_shared<Pending>(std::move(pending));
+    std::weak_ptr<AsyncLimiterState> weak = weak_from_this();
+    gate_->admit(ticket, std::move(permit), lane, [weak, held](std::exception_ptr e, Permit p) {
+      if (auto self = weak.lock()) {
+        self->complete(std::move(*held), std::move(e), std::move(p));
+      }
+    });
   }
 
   void complete(Pending pending, std::exception_ptr error, Permit permit) {
@@ -234,6 +276,9 @@ class AsyncLimiterState : public std::enable_shared_from_this<AsyncLimiterState>
   std::optional<Clock::time_point> armed_;
   bool pump_posted_ = false;
   bool closed_ = false;
+  std::shared_ptr<SharedGate> gate_;
+  /// Tickets for granted permits that wait for the shared store, apart from the limiter's own.
+  TicketId next_store_ticket_ = TicketId{1} << 62;
 };
 
 }  // namespace detail

@@ -165,6 +165,22 @@ void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome, Ti
   PermitRecord rec = std::move(it->second);
   permits_.erase(it);
   const auto t_now = now();
+  // Told last, once the slot has its final date (the answer settles it below).
+  struct Tell {
+    const FinishListener& to;
+    std::uint64_t permit;
+    const Outcome* outcome;
+    const PermitRecord& rec;
+    TimePoint at;
+    ~Tell() {
+      if (!to) return;
+      try {
+        to(permit, outcome, at - rec.slot_at);
+      } catch (...) {
+        // Out of memory while telling a shared store: its lease expires on its own.
+      }
+    }
+  } tell{finished_, permit, outcome, rec, t_now};
 
   auto& b = rec.bucket;
   --b->in_flight;

@@ -58,6 +58,15 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   void mark_sent(std::uint64_t permit) noexcept;
   void set_dispatch(std::function<void(std::function<void()>)> defer,
                     std::function<void()> on_change);
+  /// Told of every permit that ends (on the limiter's thread or strand): its outcome (null when
+  /// never sent) and how long ago its slot is dated (when the server may have counted it).
+  using FinishListener = std::function<void(std::uint64_t permit, const Outcome*, Duration ago)>;
+  void set_finish_listener(FinishListener listener) { finished_ = std::move(listener); }
+  /// The lane a permit in flight counts against (bot when unknown).
+  [[nodiscard]] Lane permit_lane(std::uint64_t permit) const {
+    const auto it = permits_.find(permit);
+    return it == permits_.end() ? Lane::bot : it->second.lane;
+  }
 
   [[nodiscard]] const RateLimiterOptions& options() const noexcept { return options_; }
   [[nodiscard]] const std::shared_ptr<InvalidRequestBreaker>& breaker() const noexcept {
@@ -166,6 +175,7 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
 
   std::function<void(std::function<void()>)> defer_;
   std::function<void()> on_change_;
+  FinishListener finished_;
 };
 
 }  // namespace cadence::discord::detail

@@ -21,6 +21,7 @@ namespace detail {
 class LimiterCore;
 class AsyncLimiterState;
 struct RouteEntry;
+struct PermitAccess;
 }  // namespace detail
 
 /// What happened to a request sent under a permit.
@@ -105,6 +106,7 @@ class [[nodiscard]] Permit {
 
  private:
   friend class detail::LimiterCore;
+  friend struct detail::PermitAccess;
   Permit(std::weak_ptr<detail::LimiterCore> core, std::uint64_t id, std::uint64_t ticket,
          std::shared_ptr<const detail::RouteEntry> route) noexcept;
   void release(const Outcome* outcome) noexcept;

@@ -35,6 +35,7 @@
 #include "cadence/core/clock.hpp"
 #include "cadence/discord/error.hpp"
 #include "cadence/discord/invalid_request_breaker.hpp"
+#include "cadence/discord/limit_store.hpp"
 #include "cadence/discord/permit.hpp"
 #include "cadence/discord/rate_limit_headers.hpp"
 #include "cadence/discord/rate_limit_observer.hpp"
@@ -84,6 +85,9 @@ struct RateLimiterOptions {
   std::shared_ptr<InvalidRequestBreaker> breaker;
   std::shared_ptr<RateLimitObserver> observer;
   RejectPolicy reject;
+  /// Limits shared with other processes on the same token (null: this process is alone). Used
+  /// by AsyncRateLimiter and Rest; the synchronous RateLimiter ignores it.
+  std::shared_ptr<LimitStore> store;
 };
 
 struct AcquireOptions {
