@@ -17,6 +17,6 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libboost1.81-dev, libboost-json1.81-dev, libboost-url1.81-dev, libssl-dev, libfmt-dev")
+    "libboost1.81-dev, libboost-json1.81-dev, libboost-url1.81-dev, libssl-dev, libfmt-dev, libhiredis-dev")
 set(CPACK_GENERATOR DEB)
 include(CPack)

@@ -8,7 +8,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev openssl libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  redis-server
+  redis-server libhiredis-dev
   python3-prometheus-client
   doxygen
 )
