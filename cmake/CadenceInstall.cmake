@@ -39,7 +39,7 @@ install(FILES ${PROJECT_BINARY_DIR}/cadence-config.cmake
 # Only layers that are real archives appear on the link line, most dependent first. The
 # simulators are not on it (as they are not in cadence::cadence): -lcadence_sim by hand.
 set(CADENCE_PC_LIBS "")
-foreach(layer proxy discord lavalink redis http core)
+foreach(layer proxy shared_limits discord lavalink redis http core)
   get_target_property(type cadence_${layer} TYPE)
   if(type STREQUAL "STATIC_LIBRARY")
     string(APPEND CADENCE_PC_LIBS " -lcadence_${layer}")

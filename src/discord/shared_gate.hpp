@@ -1,11 +1,16 @@
 // The step between a local grant and the caller when limits are shared with other processes
 // (RateLimiterOptions::store): the permit waits until the store admits its request, then goes
 // on. Lives on the async limiter's strand: every member runs there.
+//
+// Requests that count against the global limit ask the store in a line, a few at a time: when
+// the store says the global window is full, every one of them would hear the same, so only the
+// head asks again when it opens (one question per slot, not one per waiting request).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstdint>
+#include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -21,6 +26,8 @@ namespace cadence::discord::detail {
 class SharedGate : public std::enable_shared_from_this<SharedGate> {
  public:
   using Done = std::function<void(std::exception_ptr, Permit)>;
+  /// Global requests asking the store at once.
+  static constexpr std::size_t kLineWidth = 8;
 
   SharedGate(boost::asio::any_io_executor strand, std::shared_ptr<LimitStore> store);
 
@@ -44,15 +51,24 @@ class SharedGate : public std::enable_shared_from_this<SharedGate> {
     std::unique_ptr<boost::asio::steady_timer> timer;
     bool asking = false;  ///< an admit() is out at the store
   };
+  using Iterator = std::unordered_map<std::uint64_t, Waiting>::iterator;
 
   void ask(std::uint64_t id);
   void answered(std::uint64_t id, SharedAdmission answer);
-  void end(std::unordered_map<std::uint64_t, Waiting>::iterator it, std::exception_ptr error);
+  void end(Iterator it, std::exception_ptr error);
+  /// Lets the line's next requests ask, as far as its width and the global wait allow.
+  void pump_line();
+  void wait_alone(Waiting& w, std::uint64_t id, Clock::duration wait);
 
   boost::asio::any_io_executor strand_;
   std::shared_ptr<LimitStore> store_;
   std::unordered_map<std::uint64_t, Waiting> waiting_;  ///< by permit id
   std::unordered_map<TicketId, std::uint64_t> by_ticket_;
+  std::deque<std::uint64_t> line_;  ///< global requests not asking yet, by permit id
+  std::size_t line_asking_ = 0;
+  std::chrono::steady_clock::time_point line_blocked_until_{};
+  boost::asio::steady_timer line_timer_;
+  bool line_timer_armed_ = false;
   /// Admitted and handed out: the store hears how they end.
   std::unordered_set<std::uint64_t> admitted_;
   /// Given up while the store was still deciding: an admission that comes is given back.

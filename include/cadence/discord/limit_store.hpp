@@ -43,6 +43,9 @@ struct SharedRequest {
 struct SharedAdmission {
   /// Zero: go. Otherwise ask again after this long.
   Clock::duration wait = Clock::duration::zero();
+  /// The wait is the token's global limit (or a global pause): every request that counts
+  /// against it would wait as long, so the others need not ask before then.
+  bool global = false;
   /// Set when the request must fail (the store is unreachable and the policy is to fail closed).
   std::exception_ptr error;
 };
