@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -28,6 +29,8 @@
 #include "cadence/discord/error.hpp"
 #include "cadence/discord/rate_limit_observer.hpp"
 #include "cadence/discord/rest.hpp"
+#include "cadence/redis/options.hpp"
+#include "cadence/shared_limits/redis_limit_store.hpp"
 #include "commands.hpp"
 #include "json_output.hpp"
 
@@ -67,7 +70,38 @@ struct RequestArgs {
 
 struct BatchArgs {
   std::size_t concurrency = 1000;
+  unsigned global_limit = 50;
+  std::string redis;
+  std::string when_down = "local";
+  unsigned processes = 0;
 };
+
+/// --redis URL: limits shared with every process that uses the token (password from
+/// CADENCE_REDIS_PASSWORD or CADENCE_REDIS_PASSWORD_FILE).
+std::shared_ptr<shared_limits::RedisLimitStore> redis_store(boost::asio::io_context& io,
+                                                            const BatchArgs& args,
+                                                            const std::string& token) {
+  if (args.redis.empty()) return nullptr;
+  if (token.empty()) throw UsageError("--redis needs the token (DISCORD_TOKEN or --token-file)");
+  shared_limits::RedisLimitStoreOptions o;
+  try {
+    o.redis = redis::parse_url(args.redis);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  o.redis.password = redis::password_from_environment();
+  o.token = token;
+  o.global_limit = args.global_limit;
+  o.expected_processes = args.processes;
+  if (args.when_down == "fail") {
+    o.when_down = shared_limits::WhenDown::fail;
+  } else if (args.when_down != "local") {
+    throw UsageError("--redis-when-down must be 'fail' or 'local', not '" + args.when_down + "'");
+  }
+  auto store = std::make_shared<shared_limits::RedisLimitStore>(io.get_executor(), std::move(o));
+  store->start();
+  return store;
+}
 
 std::string read_whole_file(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
@@ -279,17 +313,16 @@ BatchJob parse_batch_line(std::size_t index, std::string_view line) {
 
 class Batch {
  public:
-  Batch(boost::asio::io_context& io, discord::Rest& rest, std::vector<BatchJob> jobs,
-        std::size_t concurrency)
-      : io_(io),
-        rest_(rest),
+  Batch(discord::Rest& rest, std::vector<BatchJob> jobs, std::size_t concurrency,
+        std::function<void()> finished)
+      : rest_(rest),
         jobs_(std::move(jobs)),
-        concurrency_(concurrency == 0 ? 1 : concurrency) {}
+        concurrency_(concurrency == 0 ? 1 : concurrency),
+        finished_(std::move(finished)) {}
 
   void start() {
     while (in_flight_ < concurrency_ && next_ < jobs_.size()) launch(jobs_[next_++]);
-    // The Rest keeps timers (bucket sweeping) that would keep run() going.
-    if (in_flight_ == 0 && next_ == jobs_.size()) io_.stop();
+    if (in_flight_ == 0 && next_ == jobs_.size() && finished_) std::exchange(finished_, nullptr)();
   }
 
   std::uint64_t ok = 0;
@@ -367,12 +400,12 @@ class Batch {
     emit(line);
   }
 
-  boost::asio::io_context& io_;
   discord::Rest& rest_;
   std::vector<BatchJob> jobs_;
   std::size_t concurrency_;
   std::size_t next_ = 0;
   std::size_t in_flight_ = 0;
+  std::function<void()> finished_;
 };
 
 int run_batch(const CommonArgs& common, const BatchArgs& args) {
@@ -388,12 +421,23 @@ int run_batch(const CommonArgs& common, const BatchArgs& args) {
   auto counter = std::make_shared<RateLimitCounter>();
   discord::RestOptions options = rest_options(common, any_auth);
   options.limiter.observer = counter;
+  options.limiter.global_limit = args.global_limit;
   boost::asio::io_context io;
+  auto store = redis_store(io, args, options.token);
+  options.limiter.store = store;
   discord::Rest rest(io.get_executor(), std::move(options));
 
   const std::size_t requests = jobs.size();
   const auto started = std::chrono::steady_clock::now();
-  Batch batch(io, rest, std::move(jobs), args.concurrency);
+  // The Rest keeps timers (bucket sweeping) and the store a connection that would keep run()
+  // going; the store first hears how the last requests ended, or their slots stay held.
+  Batch batch(rest, std::move(jobs), args.concurrency, [&io, store] {
+    if (!store) {
+      io.stop();
+      return;
+    }
+    store->drain(std::chrono::seconds(2), [&io] { io.stop(); });
+  });
   batch.start();
   io.run();
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
@@ -480,6 +524,21 @@ void register_discord(CLI::App& app, Commands& commands) {
                    "requests handed to the rate limiter at once")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  batch
+      ->add_option("--global-limit", batch_args->global_limit,
+                   "the bot's global requests per second")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  batch->add_option("--redis", batch_args->redis,
+                    "share rate limits with other processes on the token: redis://host[:port][/db] "
+                    "or rediss://... (password from CADENCE_REDIS_PASSWORD[_FILE])");
+  batch
+      ->add_option("--redis-when-down", batch_args->when_down,
+                   "when Redis is unreachable: 'local' (a share of the global limit) or 'fail'")
+      ->capture_default_str();
+  batch->add_option(
+      "--processes", batch_args->processes,
+      "processes sharing the token, for the share when Redis is away (default: as seen)");
   add_common(*batch, *common);
   batch->footer(
       "Input lines: {\"method\",\"route\",\"body\"?,\"query\"?,\"reason\"?,\"auth\"?}. Output, "

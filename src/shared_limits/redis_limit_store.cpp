@@ -11,6 +11,7 @@
 #include <random>
 #include <stdexcept>
 #include <unordered_map>
+#include <utility>
 
 #include "cadence/discord/permit.hpp"
 #include "cadence/redis/client.hpp"
@@ -79,18 +80,50 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
 
   void start() {
     std::weak_ptr<RedisLimitStoreImpl> weak = weak_from_this();
-    client_.on_state([weak](bool up) {
-      if (auto self = weak.lock()) self->state_changed(up);
+    client_.on_state([weak, strand = strand_](bool up) {
+      asio::post(strand, [weak, up] {
+        if (auto self = weak.lock()) self->state_changed(up);
+      });
     });
     client_.start();
-    asio::post(strand_, [self = shared_from_this()] { self->beat(); });
+    asio::post(strand_, [self = shared_from_this()] {
+      self->beat();
+      // Until the first connection is up (or has had its time), nothing is admitted: a process
+      // starting among others must not take the whole global limit for itself.
+      self->startup_.expires_after(self->options_.redis.connect_timeout);
+      self->startup_.async_wait([weak = self->weak_from_this()](const boost::system::error_code&) {
+        if (auto me = weak.lock()) me->started(false);
+      });
+    });
+  }
+
+  void started(bool up) {
+    if (!starting_) return;
+    starting_ = false;
+    startup_.cancel();
+    if (!up) local_blocked_until_ = Steady::now() + global_window();
+    auto waiting = std::move(startup_queue_);
+    startup_queue_.clear();
+    for (auto& [request, done] : waiting) admit_here(request, std::move(done));
   }
 
   void close() {
     asio::post(strand_, [self = shared_from_this()] {
       self->closed_ = true;
+      self->started(false);
       self->heartbeat_.cancel();
       self->client_.close();
+    });
+  }
+
+  void drain(milliseconds limit, std::function<void()> done) {
+    asio::post(strand_, [self = shared_from_this(), limit, done = std::move(done)]() mutable {
+      self->drain_done_ = std::move(done);
+      self->drain_timer_.expires_after(limit);
+      self->drain_timer_.async_wait([weak = self->weak_from_this()](auto) {
+        if (auto me = weak.lock()) me->drained();
+      });
+      self->maybe_drained();
     });
   }
 
@@ -145,6 +178,10 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
 
   void admit_here(const discord::SharedRequest& request,
                   std::function<void(discord::SharedAdmission)> done) {
+    if (starting_ && !closed_) {
+      startup_queue_.emplace_back(request, std::move(done));
+      return;
+    }
     if (closed_ || !client_.connected()) {
       admit_locally(request, std::move(done));
       return;
@@ -232,6 +269,10 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
   void finished_here(std::uint64_t id, const discord::Outcome* outcome, Steady::duration ago) {
     auto node = leases_.extract(id);
     if (node.empty()) return;
+    struct Check {
+      RedisLimitStoreImpl& self;
+      ~Check() { self.maybe_drained(); }
+    } check{*this};
     auto& lease = node.mapped();
     if (lease.local) {
       for (auto& s : local_sends_) {
@@ -267,8 +308,32 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
     recent_.emplace_back(std::move(name), at);
   }
 
+  void maybe_drained() {
+    if (!drain_done_ || !leases_.empty()) return;
+    if (!client_.connected()) {
+      drained();
+      return;
+    }
+    // One connection answers in order: PING's reply comes after every settle sent before it.
+    client_.async_command({"PING"}, [weak = weak_from_this(), strand = strand_](auto, auto) {
+      asio::post(strand, [weak] {
+        if (auto me = weak.lock()) me->drained();
+      });
+    });
+  }
+
+  void drained() {
+    drain_timer_.cancel();
+    if (auto done = std::exchange(drain_done_, nullptr)) done();
+  }
+
   void state_changed(bool up) {
     const auto now = Steady::now();
+    if (starting_) {
+      // First contact. Nothing was sent yet, so there is nothing to bring along.
+      if (up) started(true);
+      return;
+    }
     if (!up) {
       // What other processes sent in the last second is unknown now: the window counts as full
       // until a whole one has passed, then this process takes its share.
@@ -327,6 +392,12 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
   std::deque<LocalSend> local_sends_;
   std::deque<std::pair<std::string, Steady::time_point>> recent_;
   Steady::time_point local_blocked_until_{};
+  bool starting_ = true;
+  std::function<void()> drain_done_;
+  asio::steady_timer drain_timer_{strand_};
+  asio::steady_timer startup_{strand_};
+  std::vector<std::pair<discord::SharedRequest, std::function<void(discord::SharedAdmission)>>>
+      startup_queue_;
   std::uint32_t processes_ = 1;
   bool closed_ = false;
   mutable std::mutex stats_mutex_;
@@ -341,6 +412,9 @@ RedisLimitStore::RedisLimitStore(asio::any_io_executor executor, RedisLimitStore
 RedisLimitStore::~RedisLimitStore() { impl_->close(); }
 
 void RedisLimitStore::start() { impl_->start(); }
+void RedisLimitStore::drain(std::chrono::milliseconds limit, std::function<void()> done) {
+  impl_->drain(limit, std::move(done));
+}
 void RedisLimitStore::close() { impl_->close(); }
 
 void RedisLimitStore::admit(const discord::SharedRequest& request,

@@ -69,6 +69,11 @@ class RedisLimitStore final : public discord::LimitStore {
   void start();
   /// Stops talking to Redis; later admissions follow `when_down`.
   void close();
+  /// Calls `done` (on the store's strand) once every admitted request has ended and Redis has
+  /// heard of it, or after `limit`: a process about to exit lets its last answers date their
+  /// slots, which would otherwise hold them for provisional_hold. Call it after the last request
+  /// completed.
+  void drain(std::chrono::milliseconds limit, std::function<void()> done);
 
   void admit(const discord::SharedRequest& request,
              std::function<void(discord::SharedAdmission)> done) override;
