@@ -29,10 +29,9 @@
 #include "cadence/discord/error.hpp"
 #include "cadence/discord/rate_limit_observer.hpp"
 #include "cadence/discord/rest.hpp"
-#include "cadence/redis/options.hpp"
-#include "cadence/shared_limits/redis_limit_store.hpp"
 #include "commands.hpp"
 #include "json_output.hpp"
+#include "shared_limits_args.hpp"
 
 namespace cadence::app {
 namespace {
@@ -71,37 +70,8 @@ struct RequestArgs {
 struct BatchArgs {
   std::size_t concurrency = 1000;
   unsigned global_limit = 50;
-  std::string redis;
-  std::string when_down = "local";
-  unsigned processes = 0;
+  SharedLimitsArgs shared;
 };
-
-/// --redis URL: limits shared with every process that uses the token (password from
-/// CADENCE_REDIS_PASSWORD or CADENCE_REDIS_PASSWORD_FILE).
-std::shared_ptr<shared_limits::RedisLimitStore> redis_store(boost::asio::io_context& io,
-                                                            const BatchArgs& args,
-                                                            const std::string& token) {
-  if (args.redis.empty()) return nullptr;
-  if (token.empty()) throw UsageError("--redis needs the token (DISCORD_TOKEN or --token-file)");
-  shared_limits::RedisLimitStoreOptions o;
-  try {
-    o.redis = redis::parse_url(args.redis);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
-  o.redis.password = redis::password_from_environment();
-  o.token = token;
-  o.global_limit = args.global_limit;
-  o.expected_processes = args.processes;
-  if (args.when_down == "fail") {
-    o.when_down = shared_limits::WhenDown::fail;
-  } else if (args.when_down != "local") {
-    throw UsageError("--redis-when-down must be 'fail' or 'local', not '" + args.when_down + "'");
-  }
-  auto store = std::make_shared<shared_limits::RedisLimitStore>(io.get_executor(), std::move(o));
-  store->start();
-  return store;
-}
 
 std::string read_whole_file(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
@@ -423,7 +393,16 @@ int run_batch(const CommonArgs& common, const BatchArgs& args) {
   options.limiter.observer = counter;
   options.limiter.global_limit = args.global_limit;
   boost::asio::io_context io;
-  auto store = redis_store(io, args, options.token);
+  std::shared_ptr<shared_limits::RedisLimitStore> store;
+  try {
+    if (auto shared = shared_limits_options(args.shared, args.global_limit)) {
+      if (options.token.empty())
+        throw UsageError("--redis needs the token (DISCORD_TOKEN or --token-file)");
+      store = start_store(io.get_executor(), std::move(*shared), options.token);
+    }
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
   options.limiter.store = store;
   discord::Rest rest(io.get_executor(), std::move(options));
 
@@ -529,16 +508,7 @@ void register_discord(CLI::App& app, Commands& commands) {
                    "the bot's global requests per second")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  batch->add_option("--redis", batch_args->redis,
-                    "share rate limits with other processes on the token: redis://host[:port][/db] "
-                    "or rediss://... (password from CADENCE_REDIS_PASSWORD[_FILE])");
-  batch
-      ->add_option("--redis-when-down", batch_args->when_down,
-                   "when Redis is unreachable: 'local' (a share of the global limit) or 'fail'")
-      ->capture_default_str();
-  batch->add_option(
-      "--processes", batch_args->processes,
-      "processes sharing the token, for the share when Redis is away (default: as seen)");
+  add_shared_limits_options(*batch, batch_args->shared);
   add_common(*batch, *common);
   batch->footer(
       "Input lines: {\"method\",\"route\",\"body\"?,\"query\"?,\"reason\"?,\"auth\"?}. Output, "

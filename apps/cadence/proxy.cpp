@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -22,6 +23,7 @@
 
 #include "cadence/proxy/proxy.hpp"
 #include "commands.hpp"
+#include "shared_limits_args.hpp"
 
 namespace cadence::app {
 namespace {
@@ -36,6 +38,7 @@ struct ProxyArgs {
   double token_idle_s = 600;
   std::uint32_t global_limit = 50;
   std::string ca_file;
+  SharedLimitsArgs shared;
 };
 
 /// "127.0.0.1:8080", "[::1]:8080" -> address and port.
@@ -75,6 +78,18 @@ int run_proxy(const ProxyArgs& args) {
   options.http.tls.ca_file = args.ca_file;
 
   boost::asio::io_context io(1);
+  std::optional<shared_limits::RedisLimitStoreOptions> shared;
+  try {
+    shared = shared_limits_options(args.shared, args.global_limit);
+  } catch (const std::invalid_argument& e) {
+    throw CLI::ValidationError("--redis", e.what());
+  }
+  if (shared) {
+    options.shared_limits = [executor = io.get_executor(),
+                             base = *shared](const std::string& token) {
+      return start_store(executor, base, token);
+    };
+  }
   proxy::Proxy server(io.get_executor(), std::move(options));
   boost::asio::steady_timer drain_timer(io);
   bool drained_cleanly = true;
@@ -159,6 +174,7 @@ void register_proxy(CLI::App& app, Commands& commands) {
   proxy->add_option("--global-limit", args->global_limit, "the bots' global requests per second")
       ->check(CLI::Range(1u, 100000u))
       ->capture_default_str();
+  add_shared_limits_options(*proxy, args->shared);
   proxy->add_option("--ca-file", args->ca_file, "extra CA certificates (PEM) for the upstream")
       ->check(CLI::ExistingFile);
   proxy->footer(

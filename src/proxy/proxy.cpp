@@ -81,7 +81,7 @@ class ProxyState : public std::enable_shared_from_this<ProxyState> {
           "https://discord.com/api");
     }
     pool_ = std::make_unique<TokenPool>(executor_, std::move(base), options_.max_queue,
-                                        options_.token_idle);
+                                        options_.token_idle, options_.shared_limits);
   }
 
   void start() {

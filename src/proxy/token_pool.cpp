@@ -14,9 +14,15 @@ void TokenPool::Lease::release() noexcept {
   entry_.reset();
 }
 
-TokenPool::TokenPool(boost::asio::any_io_executor executor, discord::RestOptions base,
-                     std::size_t max_queue, std::chrono::milliseconds idle)
-    : executor_(std::move(executor)), base_(std::move(base)), max_queue_(max_queue), idle_(idle) {}
+TokenPool::TokenPool(
+    boost::asio::any_io_executor executor, discord::RestOptions base, std::size_t max_queue,
+    std::chrono::milliseconds idle,
+    std::function<std::shared_ptr<discord::LimitStore>(const std::string&)> store_for)
+    : executor_(std::move(executor)),
+      base_(std::move(base)),
+      max_queue_(max_queue),
+      idle_(idle),
+      store_for_(std::move(store_for)) {}
 
 TokenPool::Lease TokenPool::lease(const Credential& credential) {
   const auto key = credential.pool_key();
@@ -27,6 +33,7 @@ TokenPool::Lease TokenPool::lease(const Credential& credential) {
     if (credential.type) {
       options.token = credential.token;
       options.token_type = *credential.type;
+      if (store_for_) options.limiter.store = store_for_(credential.token);
     }
     entry = std::make_shared<Entry>();
     entry->rest = std::make_shared<discord::Rest>(executor_, std::move(options));

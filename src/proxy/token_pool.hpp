@@ -58,8 +58,10 @@ class TokenPool {
   };
 
   /// `base` is the Rest settings every token shares (upstream, breaker, observer, timeouts).
+  /// `store_for`, when set, gives each token's Rest the limits it shares with other processes.
   TokenPool(boost::asio::any_io_executor executor, discord::RestOptions base, std::size_t max_queue,
-            std::chrono::milliseconds idle);
+            std::chrono::milliseconds idle,
+            std::function<std::shared_ptr<discord::LimitStore>(const std::string&)> store_for = {});
 
   /// The Rest for `credential` with a place taken in its queue; an empty Lease when the queue is
   /// full.
@@ -79,6 +81,7 @@ class TokenPool {
   discord::RestOptions base_;
   std::size_t max_queue_;
   std::chrono::milliseconds idle_;
+  std::function<std::shared_ptr<discord::LimitStore>(const std::string&)> store_for_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<Entry>> entries_;
 };

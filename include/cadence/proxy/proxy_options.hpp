@@ -6,9 +6,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "cadence/discord/invalid_request_breaker.hpp"
+#include "cadence/discord/limit_store.hpp"
 #include "cadence/http/client_options.hpp"
 
 namespace cadence::proxy {
@@ -40,6 +43,10 @@ struct ProxyOptions {
   std::chrono::milliseconds attempt_timeout{15000};
   /// A bot's kept-alive connection waiting this long for its next request is closed.
   std::chrono::milliseconds client_idle_timeout{std::chrono::seconds(75)};
+  /// Limits shared with other proxies or processes on the same tokens (a RedisLimitStore, see
+  /// cadence/shared_limits/redis_limit_store.hpp): called once for each token the proxy starts
+  /// serving, with the token, for that token's store. Null: this proxy is alone.
+  std::function<std::shared_ptr<discord::LimitStore>(const std::string& token)> shared_limits;
 };
 
 }  // namespace cadence::proxy
