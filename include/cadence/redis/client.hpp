@@ -100,9 +100,9 @@ class Client {
 
   /// Counters for benchmarks (each read on its own, not a consistent snapshot).
   struct Stats {
-    std::uint64_t commands = 0;     ///< commands written, AUTH, SELECT and SCRIPT LOAD included
-    std::uint64_t replies = 0;      ///< replies read
-    std::uint64_t connects = 0;     ///< times a connection became ready
+    std::uint64_t commands = 0;  ///< commands put on a connection (AUTH, SELECT, SCRIPT LOAD too)
+    std::uint64_t replies = 0;   ///< replies read
+    std::uint64_t connects = 0;  ///< times a connection became ready
     std::uint64_t disconnects = 0;  ///< times a ready connection went down (close() included)
   };
   [[nodiscard]] Stats stats() const noexcept;
