@@ -134,17 +134,17 @@ void ClientImpl::handshake(const std::shared_ptr<Connection>& conn) {
     const bool last = i + 1 == steps.size();
     const bool is_auth = steps[i].front() == "AUTH";
     append_command(out_, steps[i]);
-    enqueue(Completion(Step(
-                [self = shared_from_this(), conn, last, is_auth](std::exception_ptr e, Reply r) {
-                  // A lost connection reports itself; this step only judges the answer.
-                  if (conn != self->conn_ || e) return;
-                  if (r.is_error()) {
-                    return self->lose(Cause::connect,
-                                      (is_auth ? "AUTH refused: " : "SELECT refused: ") +
-                                          scrub(r.string(), self->options_.password));
-                  }
-                  if (last) self->become_ready();
-                })),
+    enqueue(Completion(Step([self = shared_from_this(), conn, last, is_auth](
+                                const std::exception_ptr& e, const Reply& r) {
+              // A lost connection reports itself; this step only judges the answer.
+              if (conn != self->conn_ || e) return;
+              if (r.is_error()) {
+                return self->lose(Cause::connect,
+                                  (is_auth ? "AUTH refused: " : "SELECT refused: ") +
+                                      scrub(r.string(), self->options_.password));
+              }
+              if (last) self->become_ready();
+            })),
             connect_deadline_);
   }
 }
@@ -280,18 +280,18 @@ void ClientImpl::eval(const Script& script, const std::vector<std::string>& keys
   auto state = std::make_shared<EvalState>(std::move(handler), script);
   append_command(state->encoded, evalsha);
   out_ += state->encoded;
-  enqueue(Completion(Step([self = shared_from_this(), state](std::exception_ptr e, Reply r) {
+  enqueue(Completion(Step([self = shared_from_this(), state](const std::exception_ptr& e, Reply r) {
             const bool reload = !e && r.is_error() && r.string().starts_with("NOSCRIPT") &&
                                 self->phase_ == Phase::ready;
             if (!reload) return state->handler.complete(self->strand_, e, std::move(r));
             const auto deadline = Clock::now() + self->options_.command_timeout;
             append_command(self->out_, {"SCRIPT", "LOAD", state->script.text()});
-            self->enqueue(Completion(Step([state](std::exception_ptr le, Reply lr) {
+            self->enqueue(Completion(Step([state](const std::exception_ptr& le, Reply lr) {
                             if (!le && lr.is_error()) state->load_error = std::move(lr);
                           })),
                           deadline);
             self->out_ += state->encoded;
-            self->enqueue(Completion(Step([self, state](std::exception_ptr e2, Reply r2) {
+            self->enqueue(Completion(Step([self, state](const std::exception_ptr& e2, Reply r2) {
                             // A script that does not compile: its error, not a second NOSCRIPT.
                             if (!e2 && state->load_error) r2 = std::move(*state->load_error);
                             state->handler.complete(self->strand_, e2, std::move(r2));

@@ -46,8 +46,8 @@ class Connection {
     socket().close(ignored);
   }
 
-  std::string writing;                    ///< the bytes of the write in progress
-  std::array<char, 16 * 1024> reading{};  ///< the read in progress
+  std::string writing;                                 ///< the bytes of the write in progress
+  std::array<char, std::size_t{16} * 1024> reading{};  ///< the read in progress
   ReplyReader reader;
 
  private:

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <exception>
@@ -65,7 +66,10 @@ class RedisHarness {
       const auto now = std::chrono::steady_clock::now();
       if (now >= deadline) return false;
       if (io.stopped()) io.restart();
-      if (io.run_one_for(deadline - now) == 0 && io.stopped()) {
+      // A slice, not the whole rest: `done` may depend on another thread (a test server).
+      const auto slice = std::min<std::chrono::steady_clock::duration>(
+          deadline - now, std::chrono::milliseconds(20));
+      if (io.run_one_for(slice) == 0 && io.stopped()) {
         // Out of work: nothing can change any more.
         return done();
       }

@@ -101,6 +101,7 @@ bool RedisServer::launch(std::chrono::milliseconds limit) {
   }
   if (config_.password) args.insert(args.end(), {"--requirepass", *config_.password});
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;

@@ -53,8 +53,9 @@ class Client {
 
   /// Starts connecting, and reconnecting with backoff after every loss until close().
   void start();
-  /// Closes the connection and stops reconnecting. Pending commands complete with
-  /// boost::system::system_error(operation_aborted); later ones fail with ConnectionError.
+  /// Closes the connection and stops reconnecting, for good (start() does nothing afterwards).
+  /// Pending commands complete with boost::system::system_error(operation_aborted); later ones
+  /// fail with ConnectionError.
   void close();
   /// True while a connection is up and ready (AUTH and SELECT done).
   [[nodiscard]] bool connected() const noexcept;
@@ -62,7 +63,8 @@ class Client {
   /// (false), close() included. Set it before start().
   void on_state(std::function<void(bool up)> fn);
 
-  /// Sends one command; each of `args` is sent as a bulk string (binary-safe).
+  /// Sends one command; each of `args` is sent as a bulk string (binary-safe). Not cancellable
+  /// per operation yet (close() ends every pending command).
   ///
   /// Completes exactly once, never inside this call, with one of:
   /// - (nullptr, reply): what the server answered; an error reply is a Reply of Type::error;
@@ -100,9 +102,9 @@ class Client {
 
   /// Counters for benchmarks (each read on its own, not a consistent snapshot).
   struct Stats {
-    std::uint64_t commands = 0;     ///< commands written, AUTH, SELECT and SCRIPT LOAD included
-    std::uint64_t replies = 0;      ///< replies read
-    std::uint64_t connects = 0;     ///< times a connection became ready
+    std::uint64_t commands = 0;  ///< commands put on a connection (AUTH, SELECT, SCRIPT LOAD too)
+    std::uint64_t replies = 0;   ///< replies read
+    std::uint64_t connects = 0;  ///< times a connection became ready
     std::uint64_t disconnects = 0;  ///< times a ready connection went down (close() included)
   };
   [[nodiscard]] Stats stats() const noexcept;
