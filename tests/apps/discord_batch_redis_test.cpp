@@ -52,9 +52,9 @@ TEST(DiscordBatchRedis, FourProcessesShareOneGlobalLimitWithNo429) {
   constexpr int kPerProcess = 50;  // 200 GETs on distinct channels: 4 s at 50/s
   std::vector<std::filesystem::path> inputs;
   for (int p = 0; p < kProcesses; ++p) {
-    inputs.push_back(std::filesystem::temp_directory_path() /
-                     ("cadence_batch_redis_" + std::to_string(::getpid()) + "_" +
-                      std::to_string(p) + ".jsonl"));
+    inputs.push_back(
+        std::filesystem::temp_directory_path() /
+        ("cadence_batch_redis_" + std::to_string(::getpid()) + "_" + std::to_string(p) + ".jsonl"));
     std::ofstream out(inputs.back());
     for (int i = 0; i < kPerProcess; ++i) {
       out << R"({"method":"GET","route":"/channels/)" << 10000 * (p + 1) + i << "\"}\n";
