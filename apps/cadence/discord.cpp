@@ -404,13 +404,13 @@ int run_batch(const CommonArgs& common, const BatchArgs& args) {
     throw UsageError(e.what());
   }
   options.limiter.store = store;
-  discord::Rest rest(io.get_executor(), std::move(options));
+  auto rest = std::make_unique<discord::Rest>(io.get_executor(), std::move(options));
 
   const std::size_t requests = jobs.size();
   const auto started = std::chrono::steady_clock::now();
   // The Rest keeps timers (bucket sweeping) and the store a connection that would keep run()
   // going; the store first hears how the last requests ended, or their slots stay held.
-  Batch batch(rest, std::move(jobs), args.concurrency, [&io, store] {
+  Batch batch(*rest, std::move(jobs), args.concurrency, [&io, store] {
     if (!store) {
       io.stop();
       return;
@@ -428,7 +428,24 @@ int run_batch(const CommonArgs& common, const BatchArgs& args) {
   summary["failed"] = batch.failed;
   summary["rate_limited_429"] = counter->count;
   summary["elapsed_s"] = elapsed.count();
+  if (store) {
+    const auto s = store->stats();
+    summary["shared_limits"] = {{"admitted", s.admitted},
+                                {"admitted_locally", s.admitted_local},
+                                {"waits", s.waits},
+                                {"refused", s.refused},
+                                {"redis_commands", s.redis_commands},
+                                {"admit_p50_us", s.admit_p50_us},
+                                {"admit_p99_us", s.admit_p99_us}};
+  }
   std::fprintf(stderr, "%s\n", json::serialize(summary).c_str());
+  // The Rest and the store close their connections on the io_context: let them finish before
+  // it goes.
+  rest.reset();
+  store.reset();
+  io.restart();
+  for (int round = 0; round < 1000 && io.poll() > 0; ++round) {
+  }
   return batch.failed == 0 ? 0 : exit_failed;
 }
 

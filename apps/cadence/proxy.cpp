@@ -90,7 +90,7 @@ int run_proxy(const ProxyArgs& args) {
       return start_store(executor, base, token);
     };
   }
-  proxy::Proxy server(io.get_executor(), std::move(options));
+  auto server = std::make_unique<proxy::Proxy>(io.get_executor(), std::move(options));
   boost::asio::steady_timer drain_timer(io);
   bool drained_cleanly = true;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -105,7 +105,7 @@ int run_proxy(const ProxyArgs& args) {
         std::fprintf(stderr,
                      "cadence proxy: draining (at most %.0f s); a second signal exits now\n",
                      args.drain_s);
-        server.shutdown([&] {
+        server->shutdown([&] {
           drain_timer.cancel();
           signals.cancel();
           io.stop();
@@ -114,7 +114,7 @@ int run_proxy(const ProxyArgs& args) {
         drain_timer.async_wait([&](const boost::system::error_code& timer_ec) {
           if (timer_ec) return;
           drained_cleanly = false;
-          server.stop();
+          server->stop();
           signals.cancel();
           io.stop();
         });
@@ -122,14 +122,19 @@ int run_proxy(const ProxyArgs& args) {
       };
   signals.async_wait(on_signal);
 
-  std::printf("%u\n", static_cast<unsigned>(server.port()));
+  std::printf("%u\n", static_cast<unsigned>(server->port()));
   std::fflush(stdout);
   std::fprintf(stderr,
                "cadence proxy: bots use http://%s:%u/api (upstream %s); GET /metrics, GET "
                "/healthz; SIGTERM drains and exits\n",
                args.listen.substr(0, args.listen.rfind(':')).c_str(),
-               static_cast<unsigned>(server.port()), args.upstream.c_str());
+               static_cast<unsigned>(server->port()), args.upstream.c_str());
   io.run();
+  // Its Rests and shared-limit stores close their connections on the io_context: let them.
+  server.reset();
+  io.restart();
+  for (int round = 0; round < 1000 && io.poll() > 0; ++round) {
+  }
   if (!drained_cleanly) {
     std::fprintf(stderr, "cadence proxy: --drain ran out; requests still open were abandoned\n");
   }

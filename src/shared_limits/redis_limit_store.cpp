@@ -3,6 +3,7 @@
 #include <openssl/hmac.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -146,6 +147,17 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
     std::lock_guard lock(stats_mutex_);
     auto s = stats_;
     s.connected = client_.connected();
+    if (!round_trips_.empty()) {
+      auto sorted = round_trips_;
+      const auto at = [&](double q) {
+        const auto i = static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1));
+        std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(i),
+                         sorted.end());
+        return sorted[i];
+      };
+      s.admit_p50_us = at(0.50);
+      s.admit_p99_us = at(0.99);
+    }
     return s;
   }
 
@@ -197,14 +209,33 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
                                   us(options_.bucket_margin),
                                   us(options_.provisional_hold),
                                   std::to_string(options_.provisional_hold.count())};
+    // Callbacks held by the client hold the store weakly: the client is the store's, and a
+    // strong hold would keep both alive for ever when the store goes with commands pending.
     eval(acquire_, std::move(args),
-         [self = shared_from_this(), request, done = std::move(done)](std::exception_ptr error,
-                                                                      redis::Reply reply) mutable {
+         [weak = weak_from_this(), request, done = std::move(done), asked = Steady::now()](
+             std::exception_ptr error, redis::Reply reply) mutable {
+           auto self = weak.lock();
+           if (!self) {
+             done({.error = std::make_exception_ptr(SharedLimitsUnavailable(
+                       "shared rate limits unavailable: the store was destroyed"))});
+             return;
+           }
+           self->note_round_trip(Steady::now() - asked);
            asio::post(self->strand_, [self, request, done = std::move(done), error,
                                       reply = std::move(reply)]() mutable {
              self->acquired(request, std::move(done), error, reply);
            });
          });
+  }
+
+  void note_round_trip(Steady::duration d) {
+    const auto micros = static_cast<std::uint64_t>(duration_cast<microseconds>(d).count());
+    std::lock_guard lock(stats_mutex_);
+    if (round_trips_.size() < kRoundTrips) {
+      round_trips_.push_back(micros);
+    } else {
+      round_trips_[next_round_trip_++ % kRoundTrips] = micros;
+    }
   }
 
   void acquired(const discord::SharedRequest& request,
@@ -358,8 +389,9 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
     if (closed_) return;
     if (client_.connected()) {
       eval(beat_, {prefix_, member_prefix_, us(5 * options_.heartbeat)},
-           [self = shared_from_this()](std::exception_ptr e, redis::Reply r) {
-             if (e || r.type() != redis::Reply::Type::integer) return;
+           [weak = weak_from_this()](std::exception_ptr e, redis::Reply r) {
+             auto self = weak.lock();
+             if (!self || e || r.type() != redis::Reply::Type::integer) return;
              const auto n = static_cast<std::uint32_t>(std::max<std::int64_t>(r.integer(), 1));
              asio::post(self->strand_, [self, n] {
                self->processes_ = n;
@@ -402,6 +434,9 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
   bool closed_ = false;
   mutable std::mutex stats_mutex_;
   RedisLimitStore::Stats stats_;
+  static constexpr std::size_t kRoundTrips = 4096;
+  std::vector<std::uint64_t> round_trips_;
+  std::size_t next_round_trip_ = 0;
 };
 
 RedisLimitStore::RedisLimitStore(asio::any_io_executor executor, RedisLimitStoreOptions options) {

@@ -194,6 +194,9 @@ TEST_P(PoolChoice, FailedLoadsCountAgainstANodeForTheWindowOnly) {
   options.failure_window = 300ms;
   Pool p({&a, &b}, options);
   p.start_and_wait(2);
+  // Measured once a's first stats came: their CPU load would otherwise join the penalty later
+  // and look like part of the failure's (ASan once saw 1002.76).
+  ASSERT_TRUE(p.until([&] { return p.pool.node("a")->stats().has_value(); }));
   const double before = *p.pool.penalty("a");
   auto failed = cadence::test::call_once<lavalink::LoadResult>(
       p.io, [&](auto h) { p.pool.load_tracks("sim:error", "a", h); });

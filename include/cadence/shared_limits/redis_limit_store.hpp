@@ -88,6 +88,10 @@ class RedisLimitStore final : public discord::LimitStore {
     std::uint64_t redis_commands = 0;
     std::uint32_t processes = 0;  ///< last seen in Redis
     bool connected = false;
+    /// Round trips of the admission script (the latency Redis adds to a request that does not
+    /// wait), over the last 4,096, in microseconds.
+    std::uint64_t admit_p50_us = 0;
+    std::uint64_t admit_p99_us = 0;
   };
   [[nodiscard]] Stats stats() const;
 
