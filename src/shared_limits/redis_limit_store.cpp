@@ -73,7 +73,6 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
         heartbeat_(strand_),
         acquire_(detail::kAcquireScript),
         settle_(detail::kSettleScript),
-        release_(detail::kReleaseScript),
         import_(detail::kImportScript),
         beat_(detail::kHeartbeatScript) {
     options_.token.clear();  // only the hash is kept
@@ -164,6 +163,15 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
   const std::string& prefix() const noexcept { return prefix_; }
 
  private:
+  static constexpr std::size_t kBatch = 64;
+  struct PendingAdmit {
+    discord::SharedRequest request;
+    std::function<void(discord::SharedAdmission)> done;
+  };
+  struct PendingSettle {
+    std::vector<std::string> fields;  ///< the script's 12, "how long ago" filled at sending
+    Steady::time_point counted;
+  };
   struct Lease {
     std::string bucket;  ///< as admitted (Redis' name for it)
     bool global = true;
@@ -198,32 +206,58 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
       admit_locally(request, std::move(done));
       return;
     }
+    admits_.push_back({request, std::move(done)});
+    if (!admitting_) send_admits();
+  }
+
+  /// Sends the admissions waiting, up to kBatch in one script: while one batch is out, the next
+  /// gathers (one round trip for all that came meanwhile).
+  void send_admits() {
+    if (admits_.empty()) return;
+    const auto n = std::min(admits_.size(), kBatch);
+    std::vector<PendingAdmit> batch(
+        std::make_move_iterator(admits_.begin()),
+        std::make_move_iterator(admits_.begin() + static_cast<std::ptrdiff_t>(n)));
+    admits_.erase(admits_.begin(), admits_.begin() + static_cast<std::ptrdiff_t>(n));
+    if (closed_ || !client_.connected()) {
+      for (auto& a : batch) admit_locally(a.request, std::move(a.done));
+      send_admits();
+      return;
+    }
     std::vector<std::string> args{prefix_,
-                                  member(request.id),
-                                  request.bucket_route,
-                                  request.major,
-                                  request.hash.value_or(""),
-                                  request.global ? "1" : "0",
                                   std::to_string(options_.global_limit),
                                   us(global_window()),
                                   us(options_.bucket_margin),
                                   us(options_.provisional_hold),
                                   std::to_string(options_.provisional_hold.count())};
+    args.reserve(6 + 5 * batch.size());
+    for (const auto& a : batch) {
+      args.push_back(member(a.request.id));
+      args.push_back(a.request.bucket_route);
+      args.push_back(a.request.major);
+      args.push_back(a.request.hash.value_or(""));
+      args.push_back(a.request.global ? "1" : "0");
+    }
+    admitting_ = true;
     // Callbacks held by the client hold the store weakly: the client is the store's, and a
     // strong hold would keep both alive for ever when the store goes with commands pending.
+    auto held = std::make_shared<std::vector<PendingAdmit>>(std::move(batch));
     eval(acquire_, std::move(args),
-         [weak = weak_from_this(), request, done = std::move(done), asked = Steady::now()](
-             std::exception_ptr error, redis::Reply reply) mutable {
+         [weak = weak_from_this(), held, asked = Steady::now()](std::exception_ptr error,
+                                                                redis::Reply reply) mutable {
            auto self = weak.lock();
            if (!self) {
-             done({.error = std::make_exception_ptr(SharedLimitsUnavailable(
-                       "shared rate limits unavailable: the store was destroyed"))});
+             for (auto& a : *held) {
+               a.done({.error = std::make_exception_ptr(SharedLimitsUnavailable(
+                           "shared rate limits unavailable: the store was destroyed"))});
+             }
              return;
            }
            self->note_round_trip(Steady::now() - asked);
-           asio::post(self->strand_, [self, request, done = std::move(done), error,
-                                      reply = std::move(reply)]() mutable {
-             self->acquired(request, std::move(done), error, reply);
+           asio::post(self->strand_, [self, held, error, reply = std::move(reply)] {
+             self->admitting_ = false;
+             self->acquired(*held, error, reply);
+             self->send_admits();
            });
          });
   }
@@ -238,27 +272,38 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
     }
   }
 
-  void acquired(const discord::SharedRequest& request,
-                std::function<void(discord::SharedAdmission)> done, std::exception_ptr error,
+  void acquired(std::vector<PendingAdmit>& batch, std::exception_ptr error,
                 const redis::Reply& reply) {
+    const std::vector<redis::Reply>* a = nullptr;
     try {
       if (error) std::rethrow_exception(error);
       if (reply.is_error()) throw std::runtime_error("Redis refused the acquire script");
-      const auto& a = reply.array();
-      if (a.size() != 4) throw std::runtime_error("unexpected acquire reply");
-      if (a[0].integer() == 1) {
-        leases_[request.id] =
-            Lease{a[2].string(), request.global, false, request.bucket_route, request.major};
-        count([](auto& s) { ++s.admitted; });
-        done({});
-        return;
+      a = &reply.array();
+      if (a->size() != 4 * batch.size()) throw std::runtime_error("unexpected acquire reply");
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        (void)(*a)[4 * i].integer();
+        (void)(*a)[4 * i + 1].integer();
+        (void)(*a)[4 * i + 2].string();
+        (void)(*a)[4 * i + 3].integer();
       }
-      count([](auto& s) { ++s.waits; });
-      done({.wait = microseconds(std::max<std::int64_t>(a[1].integer(), 1)),
-            .global = a[3].integer() == 1});
     } catch (...) {
       // Redis went away (or answered nonsense) while deciding: the policy decides instead.
-      admit_locally(request, std::move(done));
+      for (auto& p : batch) admit_locally(p.request, std::move(p.done));
+      return;
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      auto& p = batch[i];
+      const auto* r = &(*a)[4 * i];
+      if (r[0].integer() == 1) {
+        leases_[p.request.id] =
+            Lease{r[2].string(), p.request.global, false, p.request.bucket_route, p.request.major};
+        count([](auto& s) { ++s.admitted; });
+        p.done({});
+        continue;
+      }
+      count([](auto& s) { ++s.waits; });
+      p.done({.wait = microseconds(std::max<std::int64_t>(r[1].integer(), 1)),
+              .global = r[3].integer() == 1});
     }
   }
 
@@ -315,21 +360,53 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
     }
     if (lease.global && outcome) remember(member(id), Steady::now() - ago);
     if (!client_.connected()) return;  // its keys expire on their own
+    PendingSettle settle;
+    settle.counted = Steady::now() - ago;
+    settle.fields = {member(id), lease.bucket,       lease.global ? "1" : "0",
+                     "",         lease.bucket_route, lease.major};
     if (!outcome) {
-      eval(release_, {prefix_, member(id), lease.bucket}, [](auto, auto) {});
+      settle.fields.insert(settle.fields.end(), {"", "", "", "", "0", ""});
+    } else {
+      const auto& h = outcome->headers;
+      const auto retry = outcome->body && outcome->body->retry_after ? *outcome->body->retry_after
+                         : h.retry_after                             ? *h.retry_after
+                                                                     : milliseconds(0);
+      settle.fields.insert(settle.fields.end(),
+                           {h.bucket.value_or(""), h.limit ? std::to_string(*h.limit) : "",
+                            h.reset_after ? us(*h.reset_after) : "", scope_name(*outcome),
+                            std::to_string(retry.count()), std::to_string(outcome->status)});
+    }
+    settles_.push_back(std::move(settle));
+    if (!settling_) send_settles();
+  }
+
+  /// Tells Redis how requests ended, up to kBatch in one script, as admissions are sent.
+  void send_settles() {
+    if (settles_.empty() || !client_.connected()) {
+      settles_.clear();  // Redis is away: the slots' provisional dates expire on their own
+      maybe_drained();
       return;
     }
-    const auto& h = outcome->headers;
-    const auto retry = outcome->body && outcome->body->retry_after ? *outcome->body->retry_after
-                       : h.retry_after                             ? *h.retry_after
-                                                                   : milliseconds(0);
-    eval(settle_,
-         {prefix_, member(id), lease.bucket, lease.global ? "1" : "0", us(ago), lease.bucket_route,
-          lease.major, h.bucket.value_or(""), h.limit ? std::to_string(*h.limit) : "",
-          h.reset_after ? us(*h.reset_after) : "", scope_name(*outcome),
-          std::to_string(retry.count()), std::to_string(24 * 3600 * 1000),
-          us(options_.bucket_margin), std::to_string(outcome->status)},
-         [](auto, auto) {});
+    const auto n = std::min(settles_.size(), kBatch);
+    std::vector<std::string> args{prefix_, std::to_string(24 * 3600 * 1000),
+                                  us(options_.bucket_margin)};
+    args.reserve(3 + 12 * n);
+    const auto now = Steady::now();
+    for (std::size_t i = 0; i < n; ++i) {
+      auto& f = settles_[i].fields;
+      f[3] = us(now - settles_[i].counted);  // how long ago, as of now
+      for (auto& field : f) args.push_back(std::move(field));
+    }
+    settles_.erase(settles_.begin(), settles_.begin() + static_cast<std::ptrdiff_t>(n));
+    settling_ = true;
+    eval(settle_, std::move(args), [weak = weak_from_this()](auto, auto) {
+      if (auto self = weak.lock()) {
+        asio::post(self->strand_, [self] {
+          self->settling_ = false;
+          self->send_settles();
+        });
+      }
+    });
   }
 
   /// A send of this process that counted against the global limit, kept for one window.
@@ -340,17 +417,8 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
   }
 
   void maybe_drained() {
-    if (!drain_done_ || !leases_.empty()) return;
-    if (!client_.connected()) {
-      drained();
-      return;
-    }
-    // One connection answers in order: PING's reply comes after every settle sent before it.
-    client_.async_command({"PING"}, [weak = weak_from_this(), strand = strand_](auto, auto) {
-      asio::post(strand, [weak] {
-        if (auto me = weak.lock()) me->drained();
-      });
-    });
+    if (!drain_done_ || !leases_.empty() || settling_ || !settles_.empty()) return;
+    drained();
   }
 
   void drained() {
@@ -419,7 +487,11 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
   std::string member_prefix_;
   redis::Client client_;
   asio::steady_timer heartbeat_;
-  redis::Script acquire_, settle_, release_, import_, beat_;
+  redis::Script acquire_, settle_, import_, beat_;
+  std::vector<PendingAdmit> admits_;
+  bool admitting_ = false;
+  std::vector<PendingSettle> settles_;
+  bool settling_ = false;
   std::unordered_map<std::uint64_t, Lease> leases_;
   std::deque<LocalSend> local_sends_;
   std::deque<std::pair<std::string, Steady::time_point>> recent_;

@@ -49,7 +49,9 @@ struct RedisLimitStoreOptions {
   std::chrono::milliseconds global_margin{10};
   std::chrono::milliseconds bucket_margin{10};
   /// How long an admitted request holds its slots before its answer dates them: longer than
-  /// any request takes to reach Discord (a request whose answer never comes keeps it).
+  /// any request takes to reach Discord (a request whose answer never comes keeps it). Every
+  /// process on a token should use the same value: others read it back to tell when a slot
+  /// taken but not yet dated can free (a different value costs extra questions, never a 429).
   std::chrono::milliseconds provisional_hold{2000};
   WhenDown when_down = WhenDown::local;
   /// For the fallback share: how many processes use the token. 0: as many as were last seen.
