@@ -53,7 +53,9 @@ void SharedGate::pump_line() {
     }
     return;
   }
-  while (line_asking_ < kLineWidth && !line_.empty()) {
+  // After a full window, the head alone asks whether it opened; the others follow once it did.
+  const std::size_t width = line_probing_ ? 1 : kLineWidth;
+  while (line_asking_ < width && !line_.empty()) {
     const auto id = line_.front();
     line_.pop_front();
     if (!waiting_.contains(id)) continue;  // cancelled meanwhile
@@ -115,10 +117,12 @@ void SharedGate::answered(std::uint64_t id, SharedAdmission answer) {
       // The window is full for everyone: this one keeps its place.
       line_.insert(std::upper_bound(line_.begin(), line_.end(), id), id);
       line_blocked_until_ = std::max(line_blocked_until_, Steady::now() + answer.wait);
+      line_probing_ = true;
     } else {
       wait_alone(w, id, answer.wait);
     }
   } else {
+    if (in_line) line_probing_ = false;
     admitted_.insert(id);
     auto done = std::move(w.done);
     auto permit = std::move(w.permit);

@@ -69,6 +69,8 @@ class SharedGate : public std::enable_shared_from_this<SharedGate> {
   std::chrono::steady_clock::time_point line_blocked_until_{};
   boost::asio::steady_timer line_timer_;
   bool line_timer_armed_ = false;
+  /// The store said the global window was full: one request asks until one is admitted.
+  bool line_probing_ = false;
   /// Admitted and handed out: the store hears how they end.
   std::unordered_set<std::uint64_t> admitted_;
   /// Given up while the store was still deciding: an admission that comes is given back.

@@ -50,7 +50,8 @@ class AsyncRateLimiter {
   ///
   /// Per-operation cancellation: terminal, partial and total are supported while the request is
   /// queued; the ticket is removed (any slot it held is given back) and the operation completes
-  /// with operation_aborted. Once a permit is granted, cancellation has no effect.
+  /// with operation_aborted. Once a permit is granted, cancellation has no effect (with a
+  /// shared store, RateLimiterOptions::store: once the store admitted the request).
   template <boost::asio::completion_token_for<Signature> Token =
                 boost::asio::default_completion_token_t<boost::asio::any_io_executor>>
   auto async_acquire(Route route, AcquireOptions options, Token&& token = {}) {
