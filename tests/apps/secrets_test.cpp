@@ -24,6 +24,7 @@
 #include "cadence/sim/discord_server.hpp"
 #include "cadence/sim/lavalink_server.hpp"
 #include "support/cli_runner.hpp"
+#include "support/redis_server.hpp"
 
 namespace cadence {
 namespace {
@@ -36,6 +37,7 @@ using test::shell_quote;
 const std::string token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GsEcRt.Zm9vYmFyLXNlY3JldC10b2tlbi12YWx1ZQ";
 const std::string webhook_token = "wHk-SeCrEt_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP";
 const std::string password = "lavalink-PaSsWoRd-4f9e1c";
+const std::string redis_password = "redis-SeCrEt-pw-77aa31";
 
 // Pieces as well as the whole: a secret cut in half or wrapped in quotes still counts.
 std::vector<std::string> pieces() {
@@ -46,7 +48,9 @@ std::vector<std::string> pieces() {
           "wHk-SeCrEt",
           "abcdefghijklmnopqrstuvwxyz",
           password,
-          "PaSsWoRd"};
+          "PaSsWoRd",
+          redis_password,
+          "SeCrEt-pw"};
 }
 
 void expect_no_secret(const std::string& text, const std::string& where) {
@@ -159,6 +163,39 @@ TEST_F(Secrets, DiscordCliTokenFromAFile) {
   EXPECT_EQ(run.status, 1);
   expect_no_secret(run.out, "stdout");
   expect_no_secret(run.err, "stderr");
+}
+
+TEST_F(Secrets, RedisPasswordOfSharedLimits) {
+  if (!test::RedisServer::binary()) GTEST_SKIP() << test::RedisServer::missing_message;
+  test::RedisServer redis({.password = "the-servers-own-password"});
+  const auto url = "redis://127.0.0.1:" + std::to_string(redis.port());
+  const auto input = std::string(R"({"method":"GET","route":"/channels/1"})") + "\n";
+  const auto env = "DISCORD_TOKEN=" + shell_quote(token) +
+                   " CADENCE_REDIS_PASSWORD=" + shell_quote(redis_password);
+  const auto check = [](const test::CliResult& run, const std::string& what) {
+    expect_no_secret(run.out, "stdout of " + what);
+    expect_no_secret(run.err, "stderr of " + what);
+  };
+  // Refused by Redis (AUTH fails): the batch goes on with local limits, and says nothing of it.
+  check(run_cadence("discord batch --redis " + url + " --base-url " + discord_.base_url(), input,
+                    env),
+        "a batch whose Redis password is refused");
+  // In the URL: refused before anything connects, without repeating it.
+  const auto in_url = run_cadence("discord batch --redis redis://:" + redis_password +
+                                      "@127.0.0.1:" + std::to_string(redis.port()),
+                                  input, env);
+  EXPECT_EQ(in_url.status, 2);
+  check(in_url, "a Redis URL with a password");
+  const auto proxy = run_cadence(
+      "proxy --listen 127.0.0.1:0 --redis redis://user:" + redis_password + "@127.0.0.1:1", "",
+      env);
+  EXPECT_NE(proxy.status, 0);
+  check(proxy, "a proxy given a Redis URL with a password");
+  // From a file that cannot be read: the file is named, nothing else.
+  check(run_cadence("discord batch --redis " + url, input,
+                    "DISCORD_TOKEN=" + shell_quote(token) +
+                        " CADENCE_REDIS_PASSWORD_FILE=/nonexistent/redis-password"),
+        "a password file that cannot be read");
 }
 
 TEST_F(Secrets, LavalinkCliErrorPaths) {
