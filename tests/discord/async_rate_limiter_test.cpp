@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "discord/acquire_recorder.hpp"
+
 namespace cadence::discord {
 namespace {
 
@@ -28,29 +30,9 @@ Outcome exhausted(std::string_view reset_after) {
   return Outcome::from_response(200, fields, "{}");
 }
 
-struct Result {
-  int calls = 0;
-  std::exception_ptr error;
-  Permit permit;
-};
-
-auto record(Result& r) {
-  return [&r](std::exception_ptr e, Permit p) {
-    ++r.calls;
-    r.error = std::move(e);
-    r.permit = std::move(p);
-  };
-}
-
-bool is_aborted(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const boost::system::system_error& se) {
-    return se.code() == asio::error::operation_aborted;
-  } catch (...) {
-    return false;
-  }
-}
+using test::is_aborted;
+using test::record;
+using Result = test::AcquireResult;
 
 class AsyncRateLimiterTest : public ::testing::Test {
  protected:

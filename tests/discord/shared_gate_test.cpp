@@ -20,6 +20,8 @@
 #include "cadence/discord/async_rate_limiter.hpp"
 #include "cadence/discord/limit_store.hpp"
 
+#include "discord/acquire_recorder.hpp"
+
 namespace cadence::discord {
 namespace {
 
@@ -49,29 +51,9 @@ class HandStore : public LimitStore {
   std::vector<std::pair<std::uint64_t, bool>> ends;  ///< (request id, was sent)
 };
 
-struct Result {
-  int calls = 0;
-  std::exception_ptr error;
-  Permit permit;
-};
-
-auto record(Result& r) {
-  return [&r](std::exception_ptr e, Permit p) {
-    ++r.calls;
-    r.error = std::move(e);
-    r.permit = std::move(p);
-  };
-}
-
-bool is_aborted(const std::exception_ptr& e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const boost::system::system_error& se) {
-    return se.code() == asio::error::operation_aborted;
-  } catch (...) {
-    return false;
-  }
-}
+using test::is_aborted;
+using test::record;
+using Result = test::AcquireResult;
 
 class SharedGateTest : public ::testing::Test {
  protected:
