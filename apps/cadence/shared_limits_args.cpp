@@ -1,5 +1,6 @@
 #include "shared_limits_args.hpp"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "cadence/redis/options.hpp"
@@ -31,6 +32,17 @@ std::optional<shared_limits::RedisLimitStoreOptions> shared_limits_options(
   o.expected_processes = args.processes;
   o.when_down =
       args.when_down == "fail" ? shared_limits::WhenDown::fail : shared_limits::WhenDown::local;
+  // One line on stderr each time the limits stop or start being shared: an operator must know
+  // when a process runs on its own share.
+  o.on_change = [fail = o.when_down == shared_limits::WhenDown::fail](bool shared) {
+    if (shared) {
+      std::fprintf(stderr, "cadence: rate limits shared through Redis\n");
+    } else {
+      std::fprintf(stderr, "cadence: Redis is unreachable: %s\n",
+                   fail ? "requests fail until it is back (--redis-when-down fail)"
+                        : "using local limits and a share of the global limit until it is back");
+    }
+  };
   return o;
 }
 

@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <unordered_map>
@@ -102,6 +103,7 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
     starting_ = false;
     startup_.cancel();
     if (!up) local_blocked_until_ = Steady::now() + global_window();
+    tell(up);
     auto waiting = std::move(startup_queue_);
     startup_queue_.clear();
     for (auto& [request, done] : waiting) admit_here(request, std::move(done));
@@ -433,6 +435,7 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
       if (up) started(true);
       return;
     }
+    tell(up);
     if (!up) {
       // What other processes sent in the last second is unknown now: the window counts as full
       // until a whole one has passed, then this process takes its share.
@@ -451,6 +454,16 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
       args.push_back(us(now - at));
     }
     if (args.size() > 2) eval(import_, std::move(args), [](auto, auto) {});
+  }
+
+  void tell(bool shared) {
+    if (told_ == shared || !options_.on_change) return;
+    told_ = shared;
+    try {
+      options_.on_change(shared);
+    } catch (...) {
+      // A log line that could not be written changes nothing here.
+    }
   }
 
   void beat() {
@@ -497,6 +510,7 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
   std::deque<std::pair<std::string, Steady::time_point>> recent_;
   Steady::time_point local_blocked_until_{};
   bool starting_ = true;
+  std::optional<bool> told_;  ///< what on_change last heard
   std::function<void()> drain_done_;
   asio::steady_timer drain_timer_{strand_};
   asio::steady_timer startup_{strand_};

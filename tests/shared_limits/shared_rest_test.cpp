@@ -4,6 +4,7 @@
 // store draw them.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -41,8 +42,10 @@ class SharedRest : public ::testing::Test {
     discord_ = std::make_unique<SimDiscord>(std::move(o));
   }
 
-  std::shared_ptr<RedisLimitStore> store(std::uint16_t port, WhenDown when_down = WhenDown::local) {
+  std::shared_ptr<RedisLimitStore> store(std::uint16_t port, WhenDown when_down = WhenDown::local,
+                                         std::function<void(bool)> on_change = {}) {
     RedisLimitStoreOptions o;
+    o.on_change = std::move(on_change);
     o.redis.port = port;
     o.redis.command_timeout = std::chrono::milliseconds(500);
     o.token = "sim-token";
@@ -154,8 +157,12 @@ TEST_F(SharedRest, RedisGoneMidRunFallsBackToAShareAndRejoins) {
   RedisServer redis;
   std::vector<std::shared_ptr<RedisLimitStore>> stores;
   std::vector<std::unique_ptr<Rest>> clients;
+  std::vector<bool> changes;  // what the first store told
   for (int c = 0; c < 2; ++c) {
-    stores.push_back(store(redis.port()));
+    stores.push_back(
+        store(redis.port(), WhenDown::local,
+              c == 0 ? std::function<void(bool)>([&changes](bool up) { changes.push_back(up); })
+                     : std::function<void(bool)>()));
     clients.push_back(client(stores.back()));
   }
   const auto connected = [&](bool up) {
@@ -203,6 +210,7 @@ TEST_F(SharedRest, RedisGoneMidRunFallsBackToAShareAndRejoins) {
   EXPECT_EQ(stats.requests, results.size());  // nothing sent twice
   EXPECT_EQ(stats.rate_limited_global, 0u);
   std::cout << "admitted by the fallback while Redis was away: " << by_fallback() << "\n";
+  EXPECT_EQ(changes, (std::vector<bool>{true, false, true})) << "shared, local, shared again";
 }
 
 TEST_F(SharedRest, FailClosedRefusesWithATypedErrorWhileRedisIsAway) {

@@ -18,6 +18,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -58,6 +59,10 @@ struct RedisLimitStoreOptions {
   std::uint32_t expected_processes = 0;
   /// How often a process says it is alive.
   std::chrono::milliseconds heartbeat{1000};
+  /// Told (on the store's strand) each time the limits become shared (true: Redis is reached)
+  /// or local (false: Redis is away, `when_down` decides), the first time included; for a log
+  /// line an operator will see. Must not block.
+  std::function<void(bool shared)> on_change;
 };
 
 class RedisLimitStore final : public discord::LimitStore {
