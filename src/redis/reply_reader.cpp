@@ -2,6 +2,7 @@
 
 #include <hiredis/read.h>
 
+#include <algorithm>
 #include <memory>
 #include <new>
 #include <string>
@@ -13,20 +14,28 @@ namespace cadence::redis::detail {
 
 namespace {
 
-// hiredis calls these for every value it reads; an element is built in the slot its parent array
-// already holds (arrays are sized when their header arrives, so slots never move), and only the
-// root is allocated. hiredis frees only the root (freeObject), which owns the rest. No exception
-// may cross the C code: failures return nullptr, which hiredis reports as an error.
+/// Elements reserved up front for an array, whatever its header claims.
+constexpr std::size_t kReserveAtMost = 1024;
+
+// hiredis calls these for every value it reads, depth first and in index order; an element is
+// appended to its parent array, and only the root is allocated. An array grows as its elements
+// arrive rather than by the length its header claims, so a corrupt or hostile length costs
+// nothing until the bytes come. Appending may move the parent's earlier elements, which is safe:
+// they are complete, and hiredis only holds the arrays still open, each in a parent that does
+// not grow until it is done. hiredis frees only the root (freeObject), which owns the rest. No
+// exception may cross the C code: failures return nullptr, which hiredis reports as an error.
 Reply* place(const redisReadTask* task, Reply&& value) noexcept {
   try {
     if (task->parent != nullptr) {
       auto& elements = ReplyAccess::elements(*static_cast<Reply*>(task->parent->obj));
       // hiredis 0.14 passes an array's length to createArray as an int but counts elements as a
-      // long long: a length past INT_MAX would index past the slots.
-      if (task->idx < 0 || static_cast<std::size_t>(task->idx) >= elements.size()) return nullptr;
-      Reply& slot = elements[static_cast<std::size_t>(task->idx)];
-      slot = std::move(value);
-      return &slot;
+      // long long: a length past INT_MAX would index past the array.
+      if (task->idx < 0 || task->idx >= task->parent->elements ||
+          static_cast<std::size_t>(task->idx) != elements.size()) {
+        return nullptr;
+      }
+      elements.push_back(std::move(value));
+      return &elements.back();
     }
     return new Reply(std::move(value));
   } catch (...) {
@@ -54,7 +63,8 @@ void* create_array(const redisReadTask* task, int elements) {
   if (elements < 0 || elements > ReplyReader::max_elements) return nullptr;
   try {
     Reply array = Reply::make_array({});
-    ReplyAccess::elements(array).resize(static_cast<std::size_t>(elements));
+    ReplyAccess::elements(array).reserve(
+        std::min<std::size_t>(static_cast<std::size_t>(elements), kReserveAtMost));
     return place(task, std::move(array));
   } catch (...) {
     return nullptr;
