@@ -73,6 +73,8 @@ struct RequestArgs {
   std::vector<std::string> query;
   std::vector<std::string> headers;
   std::string reason;
+  /// Whether --reason was given: an empty reason is refused (1-512 characters), not dropped.
+  CLI::Option* reason_opt = nullptr;
   std::vector<std::string> files;
   bool no_auth = false;
 };
@@ -162,7 +164,7 @@ discord::RequestParams request_params(const RequestArgs& args) {
     auto [name, value] = split_pair(h, ':', "--header");
     params.headers.set(name, trim(value));
   }
-  if (!args.reason.empty()) params.reason = args.reason;
+  if (args.reason_opt != nullptr && args.reason_opt->count() > 0) params.reason = args.reason;
   for (const auto& path : args.files) params.files.push_back(discord::FileUpload::from_path(path));
   params.auth = !args.no_auth;
   return params;
@@ -517,7 +519,8 @@ void register_discord(CLI::App& app, Commands& commands) {
   request->add_option("--form", request_args->form, "form field KEY=VALUE (repeatable)");
   request->add_option("--query", request_args->query, "query parameter KEY=VALUE (repeatable)");
   request->add_option("--header", request_args->headers, "extra header NAME:VALUE (repeatable)");
-  request->add_option("--reason", request_args->reason, "audit-log reason (1-512 characters)");
+  request_args->reason_opt =
+      request->add_option("--reason", request_args->reason, "audit-log reason (1-512 characters)");
   request->add_option("--file", request_args->files, "upload a file (repeatable)")
       ->check(CLI::ExistingFile);
   request->add_flag("--no-auth", request_args->no_auth,

@@ -46,6 +46,17 @@ TEST(ExitCodes, SimulatorArgumentsThatCannotBeUsedAreUsageErrors) {
   std::filesystem::remove(routes);
 }
 
+// An empty audit-log reason was dropped and the request sent without one.
+TEST(ExitCodes, AnEmptyReasonIsAUsageErrorNotDropped) {
+  const auto run = test::run_cadence(
+      "discord request DELETE /channels/1/messages/2 --reason '' --base-url "
+      "http://127.0.0.1:1/api",
+      "", "DISCORD_TOKEN=not-sent");
+  EXPECT_EQ(run.status, 2) << run.err;
+  EXPECT_NE(run.err.find("reason"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("not-sent"), std::string::npos) << run.err;
+}
+
 // A port already taken is a failure of the run (1), not of the command line, and its one line
 // says what failed without Boost's source location.
 TEST(ExitCodes, AnAddressInUseIsAFailureWithAPlainMessage) {
