@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "cadence/core/clock.hpp"
 #include "cadence/core/error.hpp"
 #include "cadence/discord/error.hpp"
 #include "cadence/discord/rate_limit_observer.hpp"
@@ -53,7 +54,16 @@ struct CommonArgs {
   unsigned api_version = 10;
   bool pretty = false;
   double timeout_s = 15;
+  /// --deadline: seconds for a whole request (rate-limit waits, every attempt); 0 = none.
+  double deadline_s = 0;
 };
+
+/// RequestParams::deadline for a request starting now, or none.
+std::optional<Clock::time_point> deadline_from_now(const CommonArgs& args) {
+  if (args.deadline_s <= 0) return std::nullopt;
+  return std::chrono::steady_clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                                std::chrono::duration<double>(args.deadline_s));
+}
 
 struct RequestArgs {
   std::string method;
@@ -63,6 +73,8 @@ struct RequestArgs {
   std::vector<std::string> query;
   std::vector<std::string> headers;
   std::string reason;
+  /// Whether --reason was given: an empty reason is refused (1-512 characters), not dropped.
+  CLI::Option* reason_opt = nullptr;
   std::vector<std::string> files;
   bool no_auth = false;
 };
@@ -152,7 +164,7 @@ discord::RequestParams request_params(const RequestArgs& args) {
     auto [name, value] = split_pair(h, ':', "--header");
     params.headers.set(name, trim(value));
   }
-  if (!args.reason.empty()) params.reason = args.reason;
+  if (args.reason_opt != nullptr && args.reason_opt->count() > 0) params.reason = args.reason;
   for (const auto& path : args.files) params.files.push_back(discord::FileUpload::from_path(path));
   params.auth = !args.no_auth;
   return params;
@@ -193,6 +205,7 @@ int run_request(const CommonArgs& common, const RequestArgs& args) {
 
   std::exception_ptr failure;
   json::value answer;
+  params.deadline = deadline_from_now(common);
   rest.request(method, args.route, std::move(params),
                [&](std::exception_ptr error, json::value value) {
                  failure = std::move(error);
@@ -284,10 +297,11 @@ BatchJob parse_batch_line(std::size_t index, std::string_view line) {
 class Batch {
  public:
   Batch(discord::Rest& rest, std::vector<BatchJob> jobs, std::size_t concurrency,
-        std::function<void()> finished)
+        const CommonArgs& common, std::function<void()> finished)
       : rest_(rest),
         jobs_(std::move(jobs)),
         concurrency_(concurrency == 0 ? 1 : concurrency),
+        common_(common),
         finished_(std::move(finished)) {}
 
   void start() {
@@ -307,6 +321,9 @@ class Batch {
     }
     ++in_flight_;
     const std::size_t index = job.index;
+    // Counted from when the line is handed to the rate limiter, not from when it was read: a
+    // line held back by --concurrency has not started yet.
+    job.params.deadline = deadline_from_now(common_);
     rest_.request_raw(job.method, std::move(job.route), std::move(job.params),
                       [this, index](std::exception_ptr error, http::Response response) {
                         --in_flight_;
@@ -373,6 +390,7 @@ class Batch {
   discord::Rest& rest_;
   std::vector<BatchJob> jobs_;
   std::size_t concurrency_;
+  const CommonArgs& common_;
   std::size_t next_ = 0;
   std::size_t in_flight_ = 0;
   std::function<void()> finished_;
@@ -410,7 +428,7 @@ int run_batch(const CommonArgs& common, const BatchArgs& args) {
   const auto started = std::chrono::steady_clock::now();
   // The Rest keeps timers (bucket sweeping) and the store a connection that would keep run()
   // going; the store first hears how the last requests ended, or their slots stay held.
-  Batch batch(*rest, std::move(jobs), args.concurrency, [&io, store] {
+  Batch batch(*rest, std::move(jobs), args.concurrency, common, [&io, store] {
     if (!store) {
       io.stop();
       return;
@@ -477,6 +495,11 @@ void add_common(CLI::App& command, CommonArgs& args) {
   command.add_option("--timeout", args.timeout_s, "seconds per attempt (fractions allowed)")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  command
+      .add_option("--deadline", args.deadline_s,
+                  "seconds for a whole request, rate-limit waits and resends included (default: "
+                  "none); a known wait past it fails at once")
+      ->check(CLI::PositiveNumber);
   command.add_flag("--pretty", args.pretty, "indent the JSON output");
 }
 
@@ -496,7 +519,8 @@ void register_discord(CLI::App& app, Commands& commands) {
   request->add_option("--form", request_args->form, "form field KEY=VALUE (repeatable)");
   request->add_option("--query", request_args->query, "query parameter KEY=VALUE (repeatable)");
   request->add_option("--header", request_args->headers, "extra header NAME:VALUE (repeatable)");
-  request->add_option("--reason", request_args->reason, "audit-log reason (1-512 characters)");
+  request_args->reason_opt =
+      request->add_option("--reason", request_args->reason, "audit-log reason (1-512 characters)");
   request->add_option("--file", request_args->files, "upload a file (repeatable)")
       ->check(CLI::ExistingFile);
   request->add_flag("--no-auth", request_args->no_auth,
@@ -505,7 +529,7 @@ void register_discord(CLI::App& app, Commands& commands) {
   request->footer(
       "Prints the answer as JSON (nothing for 204). Exit 1 with one line on stderr "
       "when Discord answers an error.\nExample:\n  DISCORD_TOKEN=... cadence discord request POST "
-      "/channels/123/messages --json '{\"content\":\"hi\"}' --timeout 2.5");
+      "/channels/123/messages --json '{\"content\":\"hi\"}' --timeout 2.5 --deadline 10");
   request->callback([&commands, common, request_args] {
     commands.run = [common, request_args] {
       return guarded([&] { return run_request(*common, *request_args); });
@@ -531,8 +555,9 @@ void register_discord(CLI::App& app, Commands& commands) {
       "Input lines: {\"method\",\"route\",\"body\"?,\"query\"?,\"reason\"?,\"auth\"?}. Output, "
       "in completion order: {\"index\",\"status\",\"body\"} or {\"index\",\"status\","
       "\"error\":{\"type\",\"message\"}} (status 0: no HTTP answer). Summary on stderr: "
-      "{\"requests\",\"ok\",\"failed\",\"rate_limited_429\",\"elapsed_s\"}.\nExample:\n  "
-      "DISCORD_TOKEN=... cadence discord batch < requests.jsonl > answers.jsonl");
+      "{\"requests\",\"ok\",\"failed\",\"rate_limited_429\",\"elapsed_s\"}. --deadline counts "
+      "from when a line is handed to the rate limiter.\nExample:\n  "
+      "DISCORD_TOKEN=... cadence discord batch --deadline 30 < requests.jsonl > answers.jsonl");
   batch->callback([&commands, common, batch_args] {
     commands.run = [common, batch_args] {
       return guarded([&] { return run_batch(*common, *batch_args); });

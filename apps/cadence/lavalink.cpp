@@ -508,6 +508,109 @@ void register_lavalink(CLI::App& app, Commands& commands) {
   add(group->add_subcommand("version", "The node's version (plain text)"), "version",
       [] { return Call{.path = "/version", .plain_text = true}; });
   {
+    struct SearchArgs {
+      std::string query;
+      std::string types;
+    };
+    auto a = std::make_shared<SearchArgs>();
+    auto* sub = group->add_subcommand(
+        "search", "LavaSearch: tracks, albums, artists, playlists and texts in one answer");
+    sub->add_option("QUERY", a->query, "with a source prefix, e.g. spsearch:lofi")->required();
+    sub->add_option("--types", a->types,
+                    "comma-separated: track,album,artist,playlist,text (default: the plugin's)");
+    add(sub, "search 'spsearch:never gonna' --types track,artist", [a] {
+      std::string path = "/v4/loadsearch?query=" + lavalink::encode_query_value(a->query);
+      if (!a->types.empty()) {
+        for (std::size_t at = 0; at <= a->types.size();) {
+          const auto comma = std::min(a->types.find(',', at), a->types.size());
+          if (comma == at) throw UsageError("--types: an empty type in '" + a->types + "'");
+          at = comma + 1;
+        }
+        // Kept as given past that: a plugin's newer types must remain reachable.
+        path += "&types=" + lavalink::encode_query_value(a->types);
+      }
+      return Call{.path = std::move(path)};
+    });
+  }
+  {
+    struct LyricsArgs {
+      std::string track;
+      std::string session;
+      std::string guild;
+      bool skip_track_source = false;
+    };
+    auto a = std::make_shared<LyricsArgs>();
+    auto* sub = group->add_subcommand(
+        "lyrics", "LavaLyrics: lyrics of an encoded track, or of what a player plays");
+    sub->add_option("ENCODED", a->track, "base64 track (or --session and --guild)");
+    sub->add_option("--session", a->session, "session id of the player");
+    sub->add_option("--guild", a->guild, "guild id of the player");
+    sub->add_flag("--skip-track-source", a->skip_track_source,
+                  "do not ask the track's own source (e.g. YouTube captions)");
+    add(sub, "lyrics --session la3kfsdf5eafe848 --guild 817327181659111454", [a] {
+      const bool of_player = !a->session.empty() || !a->guild.empty();
+      if (a->track.empty() == !of_player)
+        throw UsageError("give ENCODED, or --session and --guild, not both");
+      const std::string skip =
+          a->skip_track_source ? "skipTrackSource=true" : "skipTrackSource=false";
+      if (!of_player)
+        return Call{.path =
+                        "/v4/lyrics?track=" + lavalink::encode_query_value(a->track) + "&" + skip};
+      if (a->session.empty() || a->guild.empty())
+        throw UsageError("--session and --guild go together");
+      return Call{.path = player_path(a->session, a->guild) + "/track/lyrics?" + skip};
+    });
+  }
+  {
+    auto* sponsorblock =
+        group->add_subcommand("sponsorblock", "SponsorBlock: the segments a player skips");
+    sponsorblock->require_subcommand(1);
+    sponsorblock->footer(
+        footer("sponsorblock get --session la3kfsdf5eafe848 --guild 817327181659111454"));
+    struct SponsorBlockArgs {
+      std::string session;
+      std::string guild;
+      std::vector<std::string> categories;
+    };
+    const auto player_options = [](CLI::App* sub, SponsorBlockArgs& a) {
+      sub->add_option("--session", a.session, "session id")->required();
+      sub->add_option("--guild", a.guild, "guild id")->required();
+    };
+    const std::string path = "/sponsorblock/categories";
+    const std::string ids = " --session la3kfsdf5eafe848 --guild 817327181659111454";
+
+    auto get = std::make_shared<SponsorBlockArgs>();
+    auto* get_sub = sponsorblock->add_subcommand("get", "The categories the player skips");
+    player_options(get_sub, *get);
+    add(get_sub, "sponsorblock get" + ids,
+        [get, path] { return Call{.path = player_path(get->session, get->guild) + path}; });
+
+    auto set = std::make_shared<SponsorBlockArgs>();
+    auto* set_sub = sponsorblock->add_subcommand(
+        "set", "Skip these categories (replaces the list; delete clears it)");
+    player_options(set_sub, *set);
+    set_sub
+        ->add_option("CATEGORY", set->categories,
+                     "sponsor, selfpromo, interaction, intro, outro, preview, music_offtopic, "
+                     "filler")
+        ->required();
+    add(set_sub, "sponsorblock set" + ids + " sponsor selfpromo", [set, path] {
+      json::array body;
+      for (const auto& c : set->categories) body.emplace_back(c);
+      return Call{.method = http::Method::put,
+                  .path = player_path(set->session, set->guild) + path,
+                  .body = json::serialize(body)};
+    });
+
+    auto del = std::make_shared<SponsorBlockArgs>();
+    auto* del_sub = sponsorblock->add_subcommand("delete", "Skip nothing");
+    player_options(del_sub, *del);
+    add(del_sub, "sponsorblock delete" + ids, [del, path] {
+      return Call{.method = http::Method::del,
+                  .path = player_path(del->session, del->guild) + path};
+    });
+  }
+  {
     auto* planner = group->add_subcommand("routeplanner", "The node's IP route planner");
     planner->require_subcommand(1);
     planner->footer(footer("routeplanner status"));

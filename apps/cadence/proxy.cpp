@@ -23,6 +23,7 @@
 
 #include "cadence/proxy/proxy.hpp"
 #include "commands.hpp"
+#include "listen_address.hpp"
 #include "shared_limits_args.hpp"
 
 namespace cadence::app {
@@ -51,6 +52,7 @@ std::pair<std::string, std::uint16_t> split_listen(const std::string& listen) {
   if (address.size() >= 2 && address.front() == '[' && address.back() == ']') {
     address = address.substr(1, address.size() - 2);
   }
+  check_listen_address(address, "--listen");
   unsigned long port = 0;
   try {
     std::size_t used = 0;
@@ -90,7 +92,14 @@ int run_proxy(const ProxyArgs& args) {
       return start_store(executor, base, token);
     };
   }
-  auto server = std::make_unique<proxy::Proxy>(io.get_executor(), std::move(options));
+  std::unique_ptr<proxy::Proxy> server;
+  try {
+    server = std::make_unique<proxy::Proxy>(io.get_executor(), std::move(options));
+  } catch (const std::invalid_argument& e) {
+    // Options the proxy refused (an upstream that is not a URL): the caller's mistake. Failing
+    // to bind is a system_error and stays a failure.
+    throw CLI::ValidationError(e.what());
+  }
   boost::asio::steady_timer drain_timer(io);
   bool drained_cleanly = true;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

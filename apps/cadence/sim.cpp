@@ -9,12 +9,14 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <memory>
 #include <string>
 
 #include "cadence/sim/discord_server.hpp"
 #include "cadence/sim/lavalink_server.hpp"
 #include "commands.hpp"
+#include "listen_address.hpp"
 
 namespace cadence::app {
 namespace {
@@ -50,6 +52,7 @@ struct DiscordArgs {
 };
 
 int run_discord(const DiscordArgs& args) {
+  check_listen_address(args.host, "--host");
   sim::DiscordServerOptions options;
   options.address = args.host;
   options.port = args.port;
@@ -61,7 +64,13 @@ int run_discord(const DiscordArgs& args) {
   options.accounting_jitter = std::chrono::milliseconds(args.accounting_jitter_ms);
   options.seed = args.seed;
   options.random_fault_rate = args.fault_rate;
-  if (!args.routes.empty()) options.routes = sim::RouteTable::load(args.routes);
+  if (!args.routes.empty()) {
+    try {
+      options.routes = sim::RouteTable::load(args.routes);
+    } catch (const std::exception& e) {
+      throw CLI::ValidationError("--routes", e.what());
+    }
+  }
 
   boost::asio::io_context io;
   sim::DiscordServer server(io, std::move(options));
@@ -134,6 +143,7 @@ struct LavalinkArgs {
 };
 
 int run_lavalink(const LavalinkArgs& args) {
+  check_listen_address(args.host, "--host");
   sim::LavalinkServerOptions options;
   options.address = args.host;
   options.port = args.port;

@@ -1,11 +1,12 @@
-// A music bot's Lavalink side: a pool of two nodes, the bot's voice events fed in (as its
-// gateway would deliver them after it sent op 4), a track played, a node lost, the player moved
-// to the other node at its position with its voice connection. Without arguments it runs
+// Load a track and play it, as a music bot's Lavalink side does: a pool of two nodes, the bot's
+// voice events fed in (as its gateway would deliver them after it sent op 4), a track loaded
+// and played, the player's state printed; then a node lost and the player moved to the other
+// node at its position with its voice connection. Without arguments it runs
 // against two simulated Lavalink nodes started in this process and kills the one that plays
 // (CTest runs it so); with two node URLs (and LAVALINK_PASSWORD, BOT_USER_ID and IDENTIFIER in
 // the environment) it uses real nodes, skips the voice part (there is no gateway here) and waits
 // for you to stop the playing one.
-// Usage: example_lavalink_pool_awaitable [URL URL]
+// Usage: example_play_track_awaitable [URL URL]
 #include <cadence/lavalink/node_pool.hpp>
 #include <cadence/lavalink/voice_gateway.hpp>
 #include <cadence/sim/lavalink_server.hpp>
@@ -31,6 +32,17 @@ namespace {
 std::string env(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
   return v ? v : fallback;
+}
+
+// What the pool knows of the player: the node's last answer plus the time since, so that the
+// position moves on between the node's updates.
+void print_player(const lavalink::PlayerRecord& p) {
+  std::printf("player on %s: %s at %lld/%lld ms, volume %d, %s, voice %s\n", p.node.c_str(),
+              p.track ? ("\"" + p.track->info.title + "\"").c_str() : "nothing",
+              static_cast<long long>(p.position_at(std::chrono::steady_clock::now()).count()),
+              p.track ? static_cast<long long>(p.track->info.length.count()) : 0LL, p.volume,
+              p.paused ? "paused" : "playing",
+              p.voice && p.voice->channel_id ? p.voice->channel_id->c_str() : "-");
 }
 
 }  // namespace
@@ -123,12 +135,14 @@ int main(int argc, char** argv) {
           if (!track) throw std::runtime_error("nothing found for " + identifier);
           lavalink::PlayerUpdate play;
           play.track = lavalink::PlayerUpdate::TrackUpdate{.encoded = track->encoded};
+          play.volume = 80;
           co_await pool.update_player(guild, std::move(play), asio::use_awaitable);
           const auto first = pool.player(guild)->node;
 
           asio::steady_timer timer(io);
           timer.expires_after(1s);
           co_await timer.async_wait(asio::use_awaitable);
+          print_player(*pool.player(guild));
           if (simulated) {
             std::printf("stopping %s\n", first.c_str());
             sims[first == "node-1" ? 0 : 1]->stop();
@@ -141,10 +155,7 @@ int main(int argc, char** argv) {
             co_await timer.async_wait(asio::use_awaitable);
           }
           const auto record = *pool.player(guild);
-          std::printf(
-              "now on %s at %lld ms, voice channel %s\n", record.node.c_str(),
-              static_cast<long long>(record.position_at(std::chrono::steady_clock::now()).count()),
-              record.voice && record.voice->channel_id ? record.voice->channel_id->c_str() : "-");
+          print_player(record);
           exit_code = simulated && !(record.voice && record.voice->channel_id) ? 1 : 0;
         } catch (const std::exception& e) {
           std::fprintf(stderr, "error: %s\n", e.what());
