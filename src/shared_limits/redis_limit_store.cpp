@@ -457,7 +457,8 @@ class RedisLimitStoreImpl : public std::enable_shared_from_this<RedisLimitStoreI
   }
 
   void tell(bool shared) {
-    if (told_ == shared || !options_.on_change) return;
+    // A store closing goes local on purpose: nothing to report.
+    if (closed_ || told_ == shared || !options_.on_change) return;
     told_ = shared;
     try {
       options_.on_change(shared);

@@ -157,11 +157,11 @@ TEST_F(SharedRest, RedisGoneMidRunFallsBackToAShareAndRejoins) {
   RedisServer redis;
   std::vector<std::shared_ptr<RedisLimitStore>> stores;
   std::vector<std::unique_ptr<Rest>> clients;
-  std::vector<bool> changes;  // what the first store told
+  auto changes = std::make_shared<std::vector<bool>>();  // what the first store told
   for (int c = 0; c < 2; ++c) {
     stores.push_back(
         store(redis.port(), WhenDown::local,
-              c == 0 ? std::function<void(bool)>([&changes](bool up) { changes.push_back(up); })
+              c == 0 ? std::function<void(bool)>([changes](bool up) { changes->push_back(up); })
                      : std::function<void(bool)>()));
     clients.push_back(client(stores.back()));
   }
@@ -210,7 +210,7 @@ TEST_F(SharedRest, RedisGoneMidRunFallsBackToAShareAndRejoins) {
   EXPECT_EQ(stats.requests, results.size());  // nothing sent twice
   EXPECT_EQ(stats.rate_limited_global, 0u);
   std::cout << "admitted by the fallback while Redis was away: " << by_fallback() << "\n";
-  EXPECT_EQ(changes, (std::vector<bool>{true, false, true})) << "shared, local, shared again";
+  EXPECT_EQ(*changes, (std::vector<bool>{true, false, true})) << "shared, local, shared again";
 }
 
 TEST_F(SharedRest, FailClosedRefusesWithATypedErrorWhileRedisIsAway) {
