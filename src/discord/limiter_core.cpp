@@ -6,6 +6,11 @@
 
 namespace cadence::discord::detail {
 
+namespace {
+constexpr const char* kLongerAfter429 =
+    "the wait after a 429 is longer than the request's deadline";
+}  // namespace
+
 using std::chrono::duration_cast;
 using std::chrono::milliseconds;
 
@@ -338,7 +343,14 @@ void LimiterCore::dispatch_bucket(const std::shared_ptr<Bucket>& b, TimePoint no
     if (directory_.wait_for_probe(*t->route, b)) return;  // woken by the probe's bucket
     TimePoint wake = kNever;
     if (!bucket_can_reserve(*b, now, wake)) {
-      if (wake != kNever) schedule(b, wake);
+      if (wake == kNever) return;  // the wait hangs on answers still out
+      // The wait is known now (a window's reset, the send log, a pause): what was queued before
+      // it was known and cannot go before its deadline fails at once, as a request would that
+      // came after (RequestParams::deadline), rather than when its deadline passes.
+      fail_past_deadline(b->queue, wake,
+                         now < b->parked_until ? b->park_scope : RateLimitScope::user, now,
+                         "the bucket's wait is longer than the request's deadline");
+      if (!b->queue.empty()) schedule(b, wake);
       return;
     }
     b->queue.remove(t);
@@ -526,13 +538,12 @@ std::optional<TimePoint> LimiterCore::next_wakeup() const {
 // Parking
 
 void LimiterCore::fail_past_deadline(TicketQueue& queue, TimePoint until, RateLimitScope scope,
-                                     TimePoint now) {
+                                     TimePoint now, const char* why) {
   for (Ticket* t = queue.front(); t;) {
     Ticket* next = t->next;
     if (t->deadline && *t->deadline < until) {
-      fail_ticket(t, std::make_exception_ptr(RateLimitedError(
-                         t->route->key, scope, ceil_ms(until - now),
-                         "the wait after a 429 is longer than the request's deadline")));
+      fail_ticket(t, std::make_exception_ptr(
+                         RateLimitedError(t->route->key, scope, ceil_ms(until - now), why)));
     }
     t = next;
   }
@@ -543,13 +554,13 @@ void LimiterCore::park(const std::shared_ptr<Bucket>& b, TimePoint until, RateLi
     b->parked_until = until;
     b->park_scope = scope;
   }
-  fail_past_deadline(b->queue, b->parked_until, scope, now());
+  fail_past_deadline(b->queue, b->parked_until, scope, now(), kLongerAfter429);
   mark(b);
 }
 
 void LimiterCore::park(const std::shared_ptr<Gate>& g, TimePoint until) {
   g->parked_until = std::max(g->parked_until, until);
-  fail_past_deadline(g->queue, g->parked_until, RateLimitScope::sublimit, now());
+  fail_past_deadline(g->queue, g->parked_until, RateLimitScope::sublimit, now(), kLongerAfter429);
   mark(g);
 }
 

@@ -130,7 +130,8 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   void fail_ticket(Ticket* t, std::exception_ptr error);
   void park(const std::shared_ptr<Bucket>& b, TimePoint until, RateLimitScope scope);
   void park(const std::shared_ptr<Gate>& g, TimePoint until);
-  void fail_past_deadline(TicketQueue& queue, TimePoint until, RateLimitScope scope, TimePoint now);
+  void fail_past_deadline(TicketQueue& queue, TimePoint until, RateLimitScope scope, TimePoint now,
+                          const char* why);
   /// Fails every queued ticket when the shared breaker opened or a ban started since the last
   /// look, whichever limiter's response caused it.
   void absorb_breaker_events(TimePoint now);

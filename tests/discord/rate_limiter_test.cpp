@@ -740,6 +740,24 @@ TEST_F(RateLimiterTest, QueuedTicketPastDeadlineTimesOut) {
   EXPECT_EQ(error_of<TimeoutError>(ready[0].error).after(), 3000ms);
 }
 
+TEST_F(RateLimiterTest, AWaitLearnedWhileQueuedFailsTheTicketsItOutlastsAtOnce) {
+  const auto r = route("/channels/1/messages", Method::post);
+  auto first = grant(r);  // unknown bucket: the second waits for this answer
+  const auto late = queue(r, by(clock->now() + 3s));
+  const auto patient = queue(r, by(clock->now() + 30s));
+  (void)first.complete(ok(1, 0, "10"));  // now known: 10 s until the bucket has room
+  auto ready = limiter->poll();
+  ASSERT_EQ(ready.size(), 1u) << "failed at once, not when its deadline passes";
+  EXPECT_EQ(ready[0].ticket, late);
+  const auto e = error_of<RateLimitedError>(ready[0].error);
+  EXPECT_EQ(e.scope(), RateLimitScope::user);
+  EXPECT_EQ(e.retry_after(), 10s + kMargin);
+  ready = advance(10s + kMargin);
+  ASSERT_EQ(ready.size(), 1u);
+  EXPECT_EQ(ready[0].ticket, patient);
+  EXPECT_TRUE(ready[0].permit.valid());
+}
+
 TEST_F(RateLimiterTest, ParkLongerThanQueuedDeadlineFailsEarly) {
   const auto r = route("/channels/1/messages", Method::post);
   auto p = grant(r);
