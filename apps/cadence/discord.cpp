@@ -4,6 +4,8 @@
 // The token comes from DISCORD_TOKEN or --token-file, never from an argument (arguments show up
 // in `ps` and shell history). `batch` reads every line before sending, so that its clock
 // measures Discord, not the producer of its input.
+#include <unistd.h>
+
 #include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
@@ -25,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "batch_progress.hpp"
 #include "cadence/core/clock.hpp"
 #include "cadence/core/error.hpp"
 #include "cadence/discord/error.hpp"
@@ -82,6 +85,7 @@ struct RequestArgs {
 struct BatchArgs {
   std::size_t concurrency = 1000;
   unsigned global_limit = 50;
+  bool progress = false;
   SharedLimitsArgs shared;
 };
 
@@ -311,6 +315,7 @@ class Batch {
 
   std::uint64_t ok = 0;
   std::uint64_t failed = 0;
+  [[nodiscard]] std::size_t in_flight() const noexcept { return in_flight_; }
 
  private:
   void launch(BatchJob& job) {
@@ -435,8 +440,16 @@ int run_batch(const CommonArgs& common, const BatchArgs& args) {
     }
     store->drain(std::chrono::seconds(2), [&io] { io.stop(); });
   });
+  std::optional<BatchProgress> progress;
+  if (args.progress) {
+    progress.emplace(io.get_executor(), stderr, ::isatty(STDERR_FILENO) == 1, [&] {
+      return BatchCounts{requests, batch.ok, batch.failed, batch.in_flight(), counter->count};
+    });
+    progress->start();
+  }
   batch.start();
   io.run();
+  if (progress) progress->stop();
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   std::fflush(stdout);
 
@@ -549,6 +562,9 @@ void register_discord(CLI::App& app, Commands& commands) {
                    "the bot's global requests per second")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
+  batch->add_flag("--progress", batch_args->progress,
+                  "show done / in flight / 429s on stderr while it runs (one line redrawn on a "
+                  "terminal, a line a second otherwise)");
   add_shared_limits_options(*batch, batch_args->shared);
   add_common(*batch, *common);
   batch->footer(

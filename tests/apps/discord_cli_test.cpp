@@ -243,6 +243,30 @@ TEST_F(DiscordCliTest, BatchSharesOneRateLimiterAndCausesNo429) {
   EXPECT_EQ(stats.messages_created, 10u);
 }
 
+TEST_F(DiscordCliTest, BatchProgressReportsOnStderrWhileItRuns) {
+  // 30 GETs at a global limit of 10 a second take two seconds: at least one report on the way.
+  std::string input;
+  for (int i = 0; i < 30; ++i) {
+    input += R"({"method":"GET","route":"/channels/)" + std::to_string(500 + i) + "\"}\n";
+  }
+  const auto run = discord("batch --progress --global-limit 10", input);
+  EXPECT_EQ(run.status, 0) << run.err;
+  std::vector<std::string> reports;
+  std::string last;
+  for (std::size_t at = 0; at < run.err.size();) {
+    const auto nl = run.err.find('\n', at);
+    const auto line = run.err.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+    if (line.starts_with("progress: ")) reports.push_back(line);
+    if (!line.empty()) last = line;
+    at = nl == std::string::npos ? run.err.size() : nl + 1;
+  }
+  ASSERT_GE(reports.size(), 2u) << run.err;  // not a terminal: plain lines, one a second
+  EXPECT_EQ(run.err.find('\r'), std::string::npos) << "no redrawing off a terminal";
+  EXPECT_TRUE(reports.back().starts_with("progress: 30/30 done (30 ok, 0 failed), 0 in flight"))
+      << reports.back();
+  EXPECT_TRUE(last.starts_with("{\"requests\":30")) << "the summary comes last: " << last;
+}
+
 TEST_F(DiscordCliTest, BatchReportsApiErrorsWithTheirStatus) {
   const auto run = discord("batch",
                            R"({"method":"GET","route":"/users/@me"})"
