@@ -81,14 +81,15 @@ TEST_P(PoolSim, BalancingFollowsPenaltiesAndShiftsWithReportedCpu) {
   std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>> first;
   for (std::uint64_t g = 1; g <= 100; ++g) first.emplace_back(Snowflake(g), Pool::play(track));
   ASSERT_EQ(p.update_all(first), 0u);
-  // Equal load: the local count alternates the nodes, with no stats message in between (the
-  // only stats so far came at connect and said 0 players).
+  // Equal load: the local count alternates the nodes. A periodic stats message that lands in
+  // the middle (a slow machine, TSan) moves the split by a player or two, not more.
   auto split = p.placement();
-  EXPECT_EQ(split["a"], 50);
-  EXPECT_EQ(split["b"], 50);
-  EXPECT_EQ(p.pool.node("a")->stats()->playing_players, 0);
-  EXPECT_EQ(a->stats().players, 50u);
-  EXPECT_EQ(b->stats().players, 50u);
+  const int first_a = split["a"];
+  const int first_b = split["b"];
+  EXPECT_EQ(first_a + first_b, 100);
+  EXPECT_NEAR(first_a, 50, 2);
+  EXPECT_EQ(a->stats().players, static_cast<std::uint64_t>(first_a));
+  EXPECT_EQ(b->stats().players, static_cast<std::uint64_t>(first_b));
 
   // Node a reports a busy CPU: 1.05^50 * 10 - 10 = 104.7 more penalty than b's idle CPU.
   a->set_reported_load(0.5, 0.4);
@@ -98,18 +99,24 @@ TEST_P(PoolSim, BalancingFollowsPenaltiesAndShiftsWithReportedCpu) {
   }));
   const double pa = *p.pool.penalty("a");
   const double pb = *p.pool.penalty("b");
-  EXPECT_NEAR(pa - pb, 104.7 - 2.76, 0.5);
+  EXPECT_NEAR(pa - pb, 104.7 - 2.76 + (first_a - first_b), 0.5);  // players count 1 each
   std::vector<std::pair<Snowflake, lavalink::PlayerUpdate>> second;
   for (std::uint64_t g = 101; g <= 200; ++g) second.emplace_back(Snowflake(g), Pool::play(track));
   ASSERT_EQ(p.update_all(second), 0u);
   split = p.placement();
-  // b takes new players until its penalty reaches a's: all 100 of them.
-  EXPECT_EQ(split["a"], 50);
-  EXPECT_EQ(split["b"], 150);
+  // b takes new players until its penalty reaches a's: all 100 of them when the first round
+  // split evenly, nearly all when a stats message moved it.
+  EXPECT_EQ(split["a"] + split["b"], 200);
+  if (first_a == first_b) {
+    EXPECT_EQ(split["a"], first_a);
+    EXPECT_EQ(split["b"], first_b + 100);
+  } else {
+    EXPECT_GE(split["b"] - first_b, 95);
+  }
   std::printf(
       "balancing: first 100 -> a %d / b %d; after a reported 50%% CPU, next 100 -> a %d "
       "/ b %d\n",
-      50, 50, split["a"] - 50, split["b"] - 50);
+      first_a, first_b, split["a"] - first_a, split["b"] - first_b);
 }
 
 TEST_P(PoolSim, KilledNodeMovesEveryPlayerWithItsState) {
