@@ -18,6 +18,7 @@
 
 #include "cadence/sim/discord_server.hpp"
 #include "support/cli_process.hpp"
+#include "support/cli_runner.hpp"
 
 namespace cadence {
 namespace {
@@ -76,13 +77,7 @@ TEST(DiscordBatchFaults, EveryRequestIsAnsweredOnceAndNoMessageIsCreatedTwice) {
   EXPECT_TRUE(*exit_code == 0 || *exit_code == 1) << *exit_code;
   EXPECT_EQ(indexes.size(), static_cast<std::size_t>(kRequests)) << batch.read_stderr();
 
-  std::string summary_line;
-  for (std::string line, text = batch.read_stderr(); !text.empty();) {
-    const auto nl = text.find('\n');
-    line = text.substr(0, nl);
-    if (line.starts_with("{")) summary_line = line;
-    text = nl == std::string::npos ? "" : text.substr(nl + 1);
-  }
+  const auto summary_line = test::last_line_starting_with(batch.read_stderr(), "{");
   ASSERT_FALSE(summary_line.empty()) << "no summary line";
   const auto summary = json::parse(summary_line).as_object();
   EXPECT_EQ(summary.at("requests").to_number<int>(), kRequests);

@@ -19,6 +19,7 @@
 
 #include "cadence/sim/discord_server.hpp"
 #include "support/cli_process.hpp"
+#include "support/cli_runner.hpp"
 #include "support/redis_server.hpp"
 
 namespace cadence {
@@ -29,14 +30,7 @@ namespace json = boost::json;
 
 /// The summary line a batch writes on stderr.
 json::object summary_of(test::CliProcess& p) {
-  std::string last;
-  const auto text = p.read_stderr();
-  for (std::size_t at = 0; at < text.size();) {
-    const auto nl = text.find('\n', at);
-    const auto line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
-    if (line.starts_with("{")) last = line;
-    at = nl == std::string::npos ? text.size() : nl + 1;
-  }
+  const auto last = test::last_line_starting_with(p.read_stderr(), "{");
   if (last.empty()) return {};
   return json::parse(last).as_object();
 }

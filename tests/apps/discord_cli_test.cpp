@@ -251,15 +251,13 @@ TEST_F(DiscordCliTest, BatchProgressReportsOnStderrWhileItRuns) {
   }
   const auto run = discord("batch --progress --global-limit 10", input);
   EXPECT_EQ(run.status, 0) << run.err;
+  const auto lines = test::lines_of(run.err);
+  ASSERT_FALSE(lines.empty());
   std::vector<std::string> reports;
-  std::string last;
-  for (std::size_t at = 0; at < run.err.size();) {
-    const auto nl = run.err.find('\n', at);
-    const auto line = run.err.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+  for (const auto& line : lines) {
     if (line.starts_with("progress: ")) reports.push_back(line);
-    if (!line.empty()) last = line;
-    at = nl == std::string::npos ? run.err.size() : nl + 1;
   }
+  const auto& last = lines.back();
   ASSERT_GE(reports.size(), 2u) << run.err;  // not a terminal: plain lines, one a second
   EXPECT_EQ(run.err.find('\r'), std::string::npos) << "no redrawing off a terminal";
   EXPECT_TRUE(reports.back().starts_with("progress: 30/30 done (30 ok, 0 failed), 0 in flight"))

@@ -12,9 +12,32 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cadence::test {
+
+/// The non-empty lines of a program's output, in order (a last line without '\n' included).
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::size_t at = 0; at < text.size();) {
+    const auto nl = text.find('\n', at);
+    auto line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+    if (!line.empty()) out.push_back(std::move(line));
+    at = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  return out;
+}
+
+/// The last of those lines that starts with `prefix`; empty when none does (a batch's summary
+/// is its last line starting with "{").
+inline std::string last_line_starting_with(const std::string& text, std::string_view prefix) {
+  std::string found;
+  for (auto& line : lines_of(text)) {
+    if (line.starts_with(prefix)) found = std::move(line);
+  }
+  return found;
+}
 
 struct CliResult {
   /// The exit code; -1 when the process did not exit normally.
