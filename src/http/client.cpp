@@ -14,6 +14,8 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/read.hpp>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <stdexcept>
 
 #include "cadence/core/error.hpp"
@@ -23,6 +25,12 @@
 #include "http/response_parser.hpp"
 #include "http/tls.hpp"
 #include "http/transport_error.hpp"
+
+// g++ 12 reports the awaitable frames' operator new and delete as mismatched once the exchange
+// loops over interim responses (GCC bug 109224, as in lavalink/pool_moves.cpp).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 
 namespace cadence::http {
 
@@ -47,11 +55,34 @@ void validate_headers(const Headers& headers) {
   }
 }
 
+// Interim answers (100 Continue, 103 Early Hints, RFC 9110 15.2) are whole heads without a body
+// that come before the real answer: each is read past with a fresh parser. 101 ends HTTP on the
+// connection and is never asked for here, so it stays the answer. A server that sends nothing
+// but interim heads is cut off after this many.
+constexpr int kMaxInterimResponses = 8;
+
+bool is_interim(unsigned status) { return status >= 100 && status < 200 && status != 101; }
+
+struct ParserSettings {
+  std::uint64_t body_limit;
+  std::uint32_t header_limit;
+  bool head;  // a HEAD request: no body follows whatever the head says
+};
+
+// A parser for the next response head (a Beast parser reads one message only).
+void fresh_parser(std::optional<ResponseParser>& parser, const ParserSettings& settings) {
+  parser.emplace();
+  parser->body_limit(settings.body_limit);
+  parser->header_limit(settings.header_limit);
+  if (settings.head) parser->skip(true);
+}
+
 template <class Stream>
 asio::awaitable<void> exchange(Stream& stream, Connection& conn,
                                const std::array<asio::const_buffer, 2>& message,
-                               ResponseParser& parser, const std::function<void()>& on_written,
-                               error_code& ec) {
+                               std::optional<ResponseParser>& parser,
+                               const ParserSettings& settings, bool& interim_seen,
+                               const std::function<void()>& on_written, error_code& ec) {
   const auto cs = co_await asio::this_coro::cancellation_state;
   if (is_cancelled(cs)) {
     ec = asio::error::operation_aborted;
@@ -61,7 +92,16 @@ asio::awaitable<void> exchange(Stream& stream, Connection& conn,
   if (!ec && on_written) on_written();
   if (!ec && is_cancelled(cs)) ec = asio::error::operation_aborted;
   if (ec) co_return;
-  co_await bhttp::async_read(stream, conn.buffer, parser, with_ec(ec));
+  for (int interim = 0;; ++interim) {
+    co_await bhttp::async_read(stream, conn.buffer, *parser, with_ec(ec));
+    if (ec || !is_interim(parser->get().status)) co_return;
+    if (interim == kMaxInterimResponses) {
+      ec = bhttp::error::bad_status;
+      co_return;
+    }
+    interim_seen = true;
+    fresh_parser(parser, settings);
+  }
 }
 
 }  // namespace
@@ -112,10 +152,12 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     const bool reused = conn->uses > 0;
     pool.busy.insert(conn.get());
 
-    ResponseParser parser;
-    parser.body_limit(self->options_.max_body_size);
-    parser.header_limit(static_cast<std::uint32_t>(self->options_.max_header_size));
-    if (req.method == Method::head) parser.skip(true);
+    const ParserSettings settings{self->options_.max_body_size,
+                                  static_cast<std::uint32_t>(self->options_.max_header_size),
+                                  req.method == Method::head};
+    std::optional<ResponseParser> parser;
+    fresh_parser(parser, settings);
+    bool interim_seen = false;
     // What the parser has not taken stays in the buffer: never more than a head, except a
     // chunk's size line or the trailer, which Beast reads to their end with no limit of its
     // own (an endless one grew the buffer by gigabytes until the timeout). One read past the
@@ -128,10 +170,12 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     conn->deadline = std::chrono::steady_clock::now() + timeout;
     self->arm_deadline(conn->deadline);
     if (conn->tls) {
-      co_await exchange(*conn->tls, *conn, message, parser, req.on_written, ec);
+      co_await exchange(*conn->tls, *conn, message, parser, settings, interim_seen, req.on_written,
+                        ec);
     } else {
       // The socket itself, under Beast's stream: the deadline is the client's timer's job.
-      co_await exchange(conn->plain->socket(), *conn, message, parser, req.on_written, ec);
+      co_await exchange(conn->plain->socket(), *conn, message, parser, settings, interim_seen,
+                        req.on_written, ec);
     }
     conn->deadline = std::chrono::steady_clock::time_point::max();
     if (ec && conn->timed_out) ec = beast::error::timeout;
@@ -147,9 +191,10 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
     }
 
     if (!ec) {
-      const bool keep =
-          parser.keep_alive() && !caller_closes && conn->buffer.size() == 0 && !conn->timed_out;
-      Response out = std::move(parser.get());
+      // After a 101 the connection speaks something else: never pooled.
+      const bool keep = parser->keep_alive() && parser->get().status != 101 && !caller_closes &&
+                        conn->buffer.size() == 0 && !conn->timed_out;
+      Response out = std::move(parser->get());
       if (keep) {
         ++conn->uses;
         self->release(pool, std::move(conn));
@@ -159,7 +204,7 @@ asio::awaitable<Response> ClientImpl::run(std::shared_ptr<ClientImpl> self, Requ
       co_return out;
     }
 
-    const bool nothing_received = !parser.got_some() && conn->buffer.size() == 0;
+    const bool nothing_received = !interim_seen && !parser->got_some() && conn->buffer.size() == 0;
     self->discard(pool, std::move(conn));
     if (reused && nothing_received && is_stale_connection_error(ec)) {
       if (!resent && req.resend_safe()) {

@@ -40,10 +40,14 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
 
   void on_field_impl(boost::beast::http::field /*name*/, string_view name, string_view value,
                      error_code& /*ec*/) override {
+    // Fields after the head are a chunked body's trailer, which basic_parser reports here too.
+    // They are dropped: RFC 9110 (6.5.1) forbids merging them into the head's fields, where a
+    // trailer could otherwise add X-RateLimit-* values after the fact.
+    if (head_done_) return;
     response_.headers.add(std::string(name), std::string(value));
   }
 
-  void on_header_impl(error_code& /*ec*/) override {}
+  void on_header_impl(error_code& /*ec*/) override { head_done_ = true; }
 
   void on_body_init_impl(const boost::optional<std::uint64_t>& length,
                          error_code& /*ec*/) override {
@@ -67,6 +71,7 @@ class ResponseParser final : public boost::beast::http::basic_parser<false> {
 
   void on_finish_impl(error_code& /*ec*/) override {}
 
+  bool head_done_ = false;
   Response response_;
 };
 
