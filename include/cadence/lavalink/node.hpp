@@ -94,7 +94,7 @@ class Node {
   /// one already). Fails with the last connection error when the node gives up, and with
   /// operation_aborted when it is closed or destroyed first.
   template <boost::asio::completion_token_for<ReadySignature> Token = DefaultToken>
-  auto async_wait_ready(Token&& token = DefaultToken{}) {
+  auto async_wait_ready(Token&& token = {}) {
     return boost::asio::async_initiate<Token, ReadySignature>(
         [this](auto handler) {
           start_wait_ready(boost::asio::any_completion_handler<ReadySignature>(std::move(handler)));
@@ -106,7 +106,7 @@ class Node {
   /// /v4/sessions/{id} {resuming: true, timeout}); completes with the server's answer.
   /// NoSessionsError when the node has no session now (the setting is still kept).
   template <boost::asio::completion_token_for<SessionSignature> Token = DefaultToken>
-  auto async_enable_resuming(std::chrono::seconds timeout, Token&& token = DefaultToken{}) {
+  auto async_enable_resuming(std::chrono::seconds timeout, Token&& token = {}) {
     return boost::asio::async_initiate<Token, SessionSignature>(
         [this](auto handler, std::chrono::seconds t) {
           start_enable_resuming(
@@ -118,7 +118,7 @@ class Node {
   /// Stops reconnecting and closes the WebSocket with 1000. With resuming on, the server keeps
   /// the session (and its players) for the resume timeout, so another process can take it over.
   template <boost::asio::completion_token_for<CloseSignature> Token = DefaultToken>
-  auto async_close(Token&& token = DefaultToken{}) {
+  auto async_close(Token&& token = {}) {
     return boost::asio::async_initiate<Token, CloseSignature>(
         [this](auto handler) {
           start_close(boost::asio::any_completion_handler<CloseSignature>(std::move(handler)));

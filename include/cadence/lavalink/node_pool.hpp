@@ -119,18 +119,18 @@ class NodePool {
   /// Completes when at least one node has a session; fails with operation_aborted when the pool
   /// is destroyed first.
   template <boost::asio::completion_token_for<VoidSignature> Token = DefaultToken>
-  auto async_wait_ready(Token&& token = DefaultToken{}) {
+  auto async_wait_ready(Token&& token = {}) {
     return initiate<VoidSignature>(token,
                                    [this](VoidHandler h) { start_wait_ready(std::move(h)); });
   }
 
   /// GET /v4/loadtracks on the best node (or the one named).
   template <boost::asio::completion_token_for<Signature<LoadResult>> Token = DefaultToken>
-  auto load_tracks(std::string identifier, Token&& token = DefaultToken{}) {
+  auto load_tracks(std::string identifier, Token&& token = {}) {
     return load_tracks(std::move(identifier), std::string(), std::forward<Token>(token));
   }
   template <boost::asio::completion_token_for<Signature<LoadResult>> Token = DefaultToken>
-  auto load_tracks(std::string identifier, std::string node, Token&& token = DefaultToken{}) {
+  auto load_tracks(std::string identifier, std::string node, Token&& token = {}) {
     return initiate<Signature<LoadResult>>(
         token,
         [this, i = std::move(identifier), n = std::move(node)](Handler<LoadResult> h) mutable {
@@ -141,12 +141,12 @@ class NodePool {
   /// PATCHes the guild's player on its node; a guild without a player gets one on the best node
   /// (or on `node` when named). Completes with the server's answer, which the pool keeps.
   template <boost::asio::completion_token_for<Signature<Player>> Token = DefaultToken>
-  auto update_player(Snowflake guild_id, PlayerUpdate update, Token&& token = DefaultToken{}) {
+  auto update_player(Snowflake guild_id, PlayerUpdate update, Token&& token = {}) {
     return update_player(guild_id, std::move(update), std::string(), std::forward<Token>(token));
   }
   template <boost::asio::completion_token_for<Signature<Player>> Token = DefaultToken>
   auto update_player(Snowflake guild_id, PlayerUpdate update, std::string node,
-                     Token&& token = DefaultToken{}) {
+                     Token&& token = {}) {
     return initiate<Signature<Player>>(token, [this, guild_id, u = std::move(update),
                                                n = std::move(node)](Handler<Player> h) mutable {
       start_update_player(guild_id, std::move(u), std::move(n), false, std::move(h));
@@ -156,7 +156,7 @@ class NodePool {
   /// Changes some filters and keeps the others: the fields set in `changes` replace the
   /// player's, and the merged set is sent (a filters PATCH replaces all of them).
   template <boost::asio::completion_token_for<Signature<Player>> Token = DefaultToken>
-  auto update_filters(Snowflake guild_id, Filters changes, Token&& token = DefaultToken{}) {
+  auto update_filters(Snowflake guild_id, Filters changes, Token&& token = {}) {
     return initiate<Signature<Player>>(
         token, [this, guild_id, c = std::move(changes)](Handler<Player> h) mutable {
           start_update_filters(guild_id, std::move(c), std::move(h));
@@ -165,14 +165,14 @@ class NodePool {
 
   /// DELETEs the guild's player and forgets it.
   template <boost::asio::completion_token_for<VoidSignature> Token = DefaultToken>
-  auto destroy_player(Snowflake guild_id, Token&& token = DefaultToken{}) {
+  auto destroy_player(Snowflake guild_id, Token&& token = {}) {
     return initiate<VoidSignature>(
         token, [this, guild_id](VoidHandler h) { start_destroy_player(guild_id, std::move(h)); });
   }
 
   /// Moves the guild's player to the named node (as failover does).
   template <boost::asio::completion_token_for<VoidSignature> Token = DefaultToken>
-  auto move(Snowflake guild_id, std::string node, Token&& token = DefaultToken{}) {
+  auto move(Snowflake guild_id, std::string node, Token&& token = {}) {
     return initiate<VoidSignature>(token,
                                    [this, guild_id, n = std::move(node)](VoidHandler h) mutable {
                                      start_move(guild_id, std::move(n), std::move(h));
@@ -204,7 +204,7 @@ class NodePool {
   /// NodePoolOptions::voice.timeout naming what was missing, the node's error, NoSessionsError
   /// when no node is usable, operation_aborted when cancelled or the pool is destroyed.
   template <boost::asio::completion_token_for<Signature<Player>> Token = DefaultToken>
-  auto connect_voice(Snowflake guild_id, Snowflake channel_id, Token&& token = DefaultToken{}) {
+  auto connect_voice(Snowflake guild_id, Snowflake channel_id, Token&& token = {}) {
     return initiate<Signature<Player>>(token, [this, guild_id, channel_id](Handler<Player> h) {
       start_connect_voice(guild_id, channel_id, std::move(h));
     });

@@ -89,7 +89,7 @@ class Rest {
 
   /// GET /v4/loadtracks?identifier=...: a URL, or a search such as "ytsearch:...".
   template <boost::asio::completion_token_for<Signature<LoadResult>> Token = DefaultToken>
-  auto load_tracks(std::string identifier, Token&& token = DefaultToken{}) {
+  auto load_tracks(std::string identifier, Token&& token = {}) {
     return initiate<Signature<LoadResult>>(
         token, [this, id = std::move(identifier)](Handler<LoadResult> h) mutable {
           start_load_tracks(std::move(id), std::move(h));
@@ -98,7 +98,7 @@ class Rest {
 
   /// GET /v4/decodetrack?encodedTrack=...: the server decodes (TrackCodec does so locally).
   template <boost::asio::completion_token_for<Signature<Track>> Token = DefaultToken>
-  auto decode_track(std::string encoded, Token&& token = DefaultToken{}) {
+  auto decode_track(std::string encoded, Token&& token = {}) {
     return initiate<Signature<Track>>(token,
                                       [this, e = std::move(encoded)](Handler<Track> h) mutable {
                                         start_decode_track(std::move(e), std::move(h));
@@ -107,7 +107,7 @@ class Rest {
 
   /// POST /v4/decodetracks. An empty list completes with an empty vector without a request.
   template <boost::asio::completion_token_for<Signature<std::vector<Track>>> Token = DefaultToken>
-  auto decode_tracks(std::vector<std::string> encoded, Token&& token = DefaultToken{}) {
+  auto decode_tracks(std::vector<std::string> encoded, Token&& token = {}) {
     return initiate<Signature<std::vector<Track>>>(
         token, [this, e = std::move(encoded)](Handler<std::vector<Track>> h) mutable {
           start_decode_tracks(std::move(e), std::move(h));
@@ -118,7 +118,7 @@ class Rest {
 
   /// GET /v4/sessions/{session}/players.
   template <boost::asio::completion_token_for<Signature<std::vector<Player>>> Token = DefaultToken>
-  auto get_players(std::string session_id, Token&& token = DefaultToken{}) {
+  auto get_players(std::string session_id, Token&& token = {}) {
     return initiate<Signature<std::vector<Player>>>(
         token, [this, s = std::move(session_id)](Handler<std::vector<Player>> h) mutable {
           start_get_players(std::move(s), std::move(h));
@@ -127,7 +127,7 @@ class Rest {
 
   /// GET /v4/sessions/{session}/players/{guild}.
   template <boost::asio::completion_token_for<Signature<Player>> Token = DefaultToken>
-  auto get_player(std::string session_id, Snowflake guild_id, Token&& token = DefaultToken{}) {
+  auto get_player(std::string session_id, Snowflake guild_id, Token&& token = {}) {
     return initiate<Signature<Player>>(
         token, [this, s = std::move(session_id), guild_id](Handler<Player> h) mutable {
           start_get_player(std::move(s), guild_id, std::move(h));
@@ -141,7 +141,7 @@ class Rest {
   /// completes with std::invalid_argument and sends nothing.
   template <boost::asio::completion_token_for<Signature<Player>> Token = DefaultToken>
   auto update_player(std::string session_id, Snowflake guild_id, PlayerUpdate update,
-                     bool no_replace, Token&& token = DefaultToken{}) {
+                     bool no_replace, Token&& token = {}) {
     return initiate<Signature<Player>>(
         token, [this, s = std::move(session_id), guild_id, u = std::move(update),
                 no_replace](Handler<Player> h) mutable {
@@ -151,14 +151,14 @@ class Rest {
   /// update_player with no_replace = false.
   template <boost::asio::completion_token_for<Signature<Player>> Token = DefaultToken>
   auto update_player(std::string session_id, Snowflake guild_id, PlayerUpdate update,
-                     Token&& token = DefaultToken{}) {
+                     Token&& token = {}) {
     return update_player(std::move(session_id), guild_id, std::move(update), false,
                          std::forward<Token>(token));
   }
 
   /// DELETE /v4/sessions/{session}/players/{guild} (204; also for a player that is gone).
   template <boost::asio::completion_token_for<VoidSignature> Token = DefaultToken>
-  auto destroy_player(std::string session_id, Snowflake guild_id, Token&& token = DefaultToken{}) {
+  auto destroy_player(std::string session_id, Snowflake guild_id, Token&& token = {}) {
     return initiate<VoidSignature>(
         token, [this, s = std::move(session_id), guild_id](VoidHandler h) mutable {
           start_destroy_player(std::move(s), guild_id, std::move(h));
@@ -167,8 +167,7 @@ class Rest {
 
   /// PATCH /v4/sessions/{session}: resuming on/off and its timeout (seconds on the wire).
   template <boost::asio::completion_token_for<Signature<SessionState>> Token = DefaultToken>
-  auto update_session(std::string session_id, SessionUpdate update,
-                      Token&& token = DefaultToken{}) {
+  auto update_session(std::string session_id, SessionUpdate update, Token&& token = {}) {
     return initiate<Signature<SessionState>>(
         token, [this, s = std::move(session_id), update](Handler<SessionState> h) mutable {
           start_update_session(std::move(s), update, std::move(h));
@@ -179,21 +178,21 @@ class Rest {
 
   /// GET /v4/info.
   template <boost::asio::completion_token_for<Signature<Info>> Token = DefaultToken>
-  auto info(Token&& token = DefaultToken{}) {
+  auto info(Token&& token = {}) {
     return initiate<Signature<Info>>(token,
                                      [this](Handler<Info> h) mutable { start_info(std::move(h)); });
   }
 
   /// GET /v4/stats (frame_stats is never set here; the WebSocket's stats op has it).
   template <boost::asio::completion_token_for<Signature<Stats>> Token = DefaultToken>
-  auto stats(Token&& token = DefaultToken{}) {
+  auto stats(Token&& token = {}) {
     return initiate<Signature<Stats>>(
         token, [this](Handler<Stats> h) mutable { start_stats(std::move(h)); });
   }
 
   /// GET /version: the server's version as plain text, e.g. "4.2.2".
   template <boost::asio::completion_token_for<Signature<std::string>> Token = DefaultToken>
-  auto version(Token&& token = DefaultToken{}) {
+  auto version(Token&& token = {}) {
     return initiate<Signature<std::string>>(
         token, [this](Handler<std::string> h) mutable { start_version(std::move(h)); });
   }
@@ -203,7 +202,7 @@ class Rest {
   /// GET /v4/routeplanner/status; std::nullopt when the node has no route planner (204).
   template <boost::asio::completion_token_for<Signature<std::optional<RoutePlannerStatus>>> Token =
                 DefaultToken>
-  auto routeplanner_status(Token&& token = DefaultToken{}) {
+  auto routeplanner_status(Token&& token = {}) {
     return initiate<Signature<std::optional<RoutePlannerStatus>>>(
         token, [this](Handler<std::optional<RoutePlannerStatus>> h) mutable {
           start_routeplanner_status(std::move(h));
@@ -212,7 +211,7 @@ class Rest {
 
   /// POST /v4/routeplanner/free/address: unmarks one failing address.
   template <boost::asio::completion_token_for<VoidSignature> Token = DefaultToken>
-  auto free_address(std::string address, Token&& token = DefaultToken{}) {
+  auto free_address(std::string address, Token&& token = {}) {
     return initiate<VoidSignature>(token, [this, a = std::move(address)](VoidHandler h) mutable {
       start_free_address(std::move(a), std::move(h));
     });
@@ -220,7 +219,7 @@ class Rest {
 
   /// POST /v4/routeplanner/free/all: unmarks every failing address.
   template <boost::asio::completion_token_for<VoidSignature> Token = DefaultToken>
-  auto free_all_addresses(Token&& token = DefaultToken{}) {
+  auto free_all_addresses(Token&& token = {}) {
     return initiate<VoidSignature>(
         token, [this](VoidHandler h) mutable { start_free_all_addresses(std::move(h)); });
   }
@@ -234,7 +233,7 @@ class Rest {
   /// mapped as for every route.
   template <boost::asio::completion_token_for<Signature<boost::json::value>> Token = DefaultToken>
   auto request(http::Method method, std::string path, std::optional<boost::json::value> body,
-               Token&& token = DefaultToken{}) {
+               Token&& token = {}) {
     return initiate<Signature<boost::json::value>>(
         token, [this, method, p = std::move(path),
                 b = std::move(body)](Handler<boost::json::value> h) mutable {
@@ -248,7 +247,7 @@ class Rest {
   /// everywhere.
   template <boost::asio::completion_token_for<Signature<http::Response>> Token = DefaultToken>
   auto request_raw(http::Method method, std::string path, std::optional<std::string> body,
-                   Token&& token = DefaultToken{}) {
+                   Token&& token = {}) {
     return initiate<Signature<http::Response>>(
         token, [this, method, p = std::move(path),
                 b = std::move(body)](Handler<http::Response> h) mutable {
@@ -260,7 +259,7 @@ class Rest {
   /// (the plugin answers 204).
   template <boost::asio::completion_token_for<Signature<std::optional<LavaSearchResult>>> Token =
                 DefaultToken>
-  auto load_search(LavaSearchQuery query, Token&& token = DefaultToken{}) {
+  auto load_search(LavaSearchQuery query, Token&& token = {}) {
     return initiate<Signature<std::optional<LavaSearchResult>>>(
         token, [this, q = std::move(query)](Handler<std::optional<LavaSearchResult>> h) mutable {
           start_load_search(std::move(q), std::move(h));
@@ -271,7 +270,7 @@ class Rest {
   /// were found (204). skip_track_source asks the other providers only.
   template <
       boost::asio::completion_token_for<Signature<std::optional<Lyrics>>> Token = DefaultToken>
-  auto lyrics(std::string encoded_track, bool skip_track_source, Token&& token = DefaultToken{}) {
+  auto lyrics(std::string encoded_track, bool skip_track_source, Token&& token = {}) {
     return initiate<Signature<std::optional<Lyrics>>>(
         token, [this, e = std::move(encoded_track),
                 skip_track_source](Handler<std::optional<Lyrics>> h) mutable {
@@ -280,7 +279,7 @@ class Rest {
   }
   template <
       boost::asio::completion_token_for<Signature<std::optional<Lyrics>>> Token = DefaultToken>
-  auto lyrics(std::string encoded_track, Token&& token = DefaultToken{}) {
+  auto lyrics(std::string encoded_track, Token&& token = {}) {
     return lyrics(std::move(encoded_track), false, std::forward<Token>(token));
   }
 
@@ -289,7 +288,7 @@ class Rest {
   template <
       boost::asio::completion_token_for<Signature<std::optional<Lyrics>>> Token = DefaultToken>
   auto player_lyrics(std::string session_id, Snowflake guild_id, bool skip_track_source,
-                     Token&& token = DefaultToken{}) {
+                     Token&& token = {}) {
     return initiate<Signature<std::optional<Lyrics>>>(
         token, [this, s = std::move(session_id), guild_id,
                 skip_track_source](Handler<std::optional<Lyrics>> h) mutable {
@@ -298,7 +297,7 @@ class Rest {
   }
   template <
       boost::asio::completion_token_for<Signature<std::optional<Lyrics>>> Token = DefaultToken>
-  auto player_lyrics(std::string session_id, Snowflake guild_id, Token&& token = DefaultToken{}) {
+  auto player_lyrics(std::string session_id, Snowflake guild_id, Token&& token = {}) {
     return player_lyrics(std::move(session_id), guild_id, false, std::forward<Token>(token));
   }
 
@@ -306,7 +305,7 @@ class Rest {
   /// turns the LyricsFound/NotFound/Line events on the WebSocket on or off.
   template <boost::asio::completion_token_for<VoidSignature> Token = DefaultToken>
   auto subscribe_lyrics(std::string session_id, Snowflake guild_id, bool subscribe,
-                        Token&& token = DefaultToken{}) {
+                        Token&& token = {}) {
     return initiate<VoidSignature>(
         token, [this, s = std::move(session_id), guild_id, subscribe](VoidHandler h) mutable {
           start_subscribe_lyrics(std::move(s), guild_id, subscribe, std::move(h));
@@ -316,8 +315,7 @@ class Rest {
   /// SponsorBlock: GET .../players/{guild}/sponsorblock/categories.
   template <
       boost::asio::completion_token_for<Signature<std::vector<std::string>>> Token = DefaultToken>
-  auto sponsorblock_categories(std::string session_id, Snowflake guild_id,
-                               Token&& token = DefaultToken{}) {
+  auto sponsorblock_categories(std::string session_id, Snowflake guild_id, Token&& token = {}) {
     return initiate<Signature<std::vector<std::string>>>(
         token,
         [this, s = std::move(session_id), guild_id](Handler<std::vector<std::string>> h) mutable {
@@ -329,8 +327,7 @@ class Rest {
   /// "outro", "preview", "music_offtopic", "filler").
   template <boost::asio::completion_token_for<VoidSignature> Token = DefaultToken>
   auto set_sponsorblock_categories(std::string session_id, Snowflake guild_id,
-                                   std::vector<std::string> categories,
-                                   Token&& token = DefaultToken{}) {
+                                   std::vector<std::string> categories, Token&& token = {}) {
     return initiate<VoidSignature>(token, [this, s = std::move(session_id), guild_id,
                                            c = std::move(categories)](VoidHandler h) mutable {
       start_set_sponsorblock_categories(std::move(s), guild_id, std::move(c), std::move(h));
@@ -340,7 +337,7 @@ class Rest {
   /// SponsorBlock: DELETE the categories (nothing is skipped any more).
   template <boost::asio::completion_token_for<VoidSignature> Token = DefaultToken>
   auto clear_sponsorblock_categories(std::string session_id, Snowflake guild_id,
-                                     Token&& token = DefaultToken{}) {
+                                     Token&& token = {}) {
     return initiate<VoidSignature>(
         token, [this, s = std::move(session_id), guild_id](VoidHandler h) mutable {
           start_clear_sponsorblock_categories(std::move(s), guild_id, std::move(h));

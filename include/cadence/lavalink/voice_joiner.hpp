@@ -111,7 +111,7 @@ class VoiceJoiner {
   /// Per-operation cancellation: terminal; the operation leaves the guild's queue (a PATCH
   /// already sent may still be applied on the node).
   template <boost::asio::completion_token_for<Signature> Token = DefaultToken>
-  auto async_connect(Snowflake guild, Snowflake channel, Token&& token = DefaultToken{}) {
+  auto async_connect(Snowflake guild, Snowflake channel, Token&& token = {}) {
     return boost::asio::async_initiate<Token, Signature>(
         [this](auto handler, Snowflake g, Snowflake c) {
           start_connect(g, c, Handler(std::move(handler)));
