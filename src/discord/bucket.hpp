@@ -183,9 +183,12 @@ struct PermitRecord {
   /// path (a grant-to-answer time also holds however long the request waited to be written,
   /// and would overstate the path, dating the slot too early).
   bool write_reported = false;
-  /// The date of its slots in the send logs and the global lane: from when the server may have
-  /// counted it (see LimiterCore::slot_date), which its answer settles.
+  /// The date of its slots in the send logs: from when the server may have counted it (see
+  /// LimiterCore::slot_date), which its answer settles.
   TimePoint slot_at{};
+  /// The date of its global lane slot: the same until the answer, which dates it more tightly
+  /// (LimiterCore::settle_slot).
+  TimePoint lane_at{};
   bool auth = true;
   bool unknown = false;  ///< sent while its bucket had no headers yet
   /// Slots its lane holds back for the requests queued behind this one, until it is answered.

@@ -25,4 +25,11 @@ Clock::duration LatencyWindow::answer_offset() const noexcept {
   return lowest_ / 2;
 }
 
+Clock::duration LatencyWindow::lane_offset() const noexcept {
+  if (total_ >= kSteadyAfter && spread() <= kSteady) return lowest_;
+  if (total_ < kLaneTrusted) return answer_offset();
+  const auto excess = 4 * spread() / static_cast<Clock::duration::rep>(total_ + 1);
+  return std::max(Clock::duration::zero(), lowest_ - excess);
+}
+
 }  // namespace cadence::discord::detail

@@ -31,6 +31,15 @@ class LatencyWindow {
   /// the lowest ever seen once a few samples agree (kSteady), zero until enough came, and half
   /// of it while round trips spread widely: a sample as fast as the path is then rare.
   [[nodiscard]] Clock::duration answer_offset() const noexcept;
+  /// The same bound for a slot in the global lane, where no header contradicts an early date:
+  /// the fastest round trip seen, less what it may exceed the path's by. With n samples whose
+  /// excess spreads evenly over `spread`, the fastest exceeds the path's by about
+  /// spread / (n + 1), and four times that is taken off. Excess that is rarely small (delays
+  /// that add up) can exceed that estimate by a few ms: the model of the limiter tests needs a
+  /// global margin of 2 ms for no 429, and the default is 10. Before kLaneTrusted samples the
+  /// estimate is not used (answer_offset() is).
+  [[nodiscard]] Clock::duration lane_offset() const noexcept;
+  static constexpr std::size_t kLaneTrusted = 256;
   /// How much longer the slowest recent round trip took than the fastest: how late after its
   /// write the server may count a request whose answer has not come yet.
   [[nodiscard]] Clock::duration spread() const noexcept { return max_ - min_; }

@@ -54,7 +54,9 @@ void LimiterCore::apply_sent(std::uint64_t permit, TimePoint at) {
   rec.written_at = at;
   // Before the answer, slots only move later: a wake-up already scheduled finds nothing free
   // and sets a new one.
-  if (const auto date = slot_date(at); date > rec.slot_at) redate(rec, date);
+  const auto date = slot_date(at);
+  if (date > rec.slot_at) redate_logs(rec, date);
+  if (date > rec.lane_at) redate_lane(rec, date);
 }
 
 TimePoint LimiterCore::slot_date(TimePoint written) const {
@@ -64,18 +66,28 @@ TimePoint LimiterCore::slot_date(TimePoint written) const {
 }
 
 void LimiterCore::redate(PermitRecord& rec, TimePoint to) {
+  redate_logs(rec, to);
+  redate_lane(rec, to);
+}
+
+void LimiterCore::redate_logs(PermitRecord& rec, TimePoint to) {
   if (to == rec.slot_at) return;
   rec.bucket->sends.retime(rec.slot_at, to);
   if (rec.gate && rec.gate->period) rec.gate->sends.retime(rec.slot_at, to);
-  if (auto* lane = lane_state(rec.lane)) {
-    lane->pacing.retime(rec.slot_at, to);
-    if (to < rec.slot_at) mark(*lane);
-  }
   if (to < rec.slot_at) {
     mark(rec.bucket);
     if (rec.gate) mark(rec.gate);
   }
   rec.slot_at = to;
+}
+
+void LimiterCore::redate_lane(PermitRecord& rec, TimePoint to) {
+  if (to == rec.lane_at) return;
+  if (auto* lane = lane_state(rec.lane)) {
+    lane->pacing.retime(rec.lane_at, to);
+    if (to < rec.lane_at) mark(*lane);
+  }
+  rec.lane_at = to;
 }
 
 void LimiterCore::settle_slot(PermitRecord& rec, TimePoint answered) {
@@ -88,7 +100,11 @@ void LimiterCore::settle_slot(PermitRecord& rec, TimePoint answered) {
     return;
   }
   latency_.add(answered - rec.written_at);
-  redate(rec, std::max(rec.written_at, answered - latency_.answer_offset()));
+  redate_logs(rec, std::max(rec.written_at, answered - latency_.answer_offset()));
+  // The global lane has no headers that could contradict its log, so its slot is dated by the
+  // fastest way back (less what the fastest sample may overstate it by) rather than half of it.
+  // The shared-limits store hears slot_at only: across processes the send-log date rules.
+  redate_lane(rec, std::max(rec.written_at, answered - latency_.lane_offset()));
 }
 
 void LimiterCore::on_429(const std::shared_ptr<RouteEntry>& entry, const PermitRecord& rec,
@@ -209,7 +225,7 @@ void LimiterCore::apply_release(std::uint64_t permit, const Outcome* outcome, Ti
     b->sends.erase_one(rec.slot_at);
     if (rec.gate && rec.gate->period) rec.gate->sends.erase_one(rec.slot_at);
     if (auto* lane = lane_state(rec.lane)) {
-      lane->pacing.refund(rec.slot_at);
+      lane->pacing.refund(rec.lane_at);
       mark(*lane);
     }
     dispatch(t_now);

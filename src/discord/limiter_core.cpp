@@ -414,6 +414,7 @@ void LimiterCore::grant(Ticket* t, TimePoint now) {
   rec.lane = t->lane;
   rec.written_at = now;
   rec.slot_at = slot;
+  rec.lane_at = slot;
   rec.auth = t->auth;
   rec.request_class = std::move(t->request_class);
   const auto pid = next_permit_++;

@@ -143,6 +143,8 @@ class LimiterCore : public std::enable_shared_from_this<LimiterCore> {
   [[nodiscard]] TimePoint slot_date(TimePoint written) const;
   /// Moves the request's slots (bucket and gate send logs, global lane) to `to`.
   void redate(PermitRecord& rec, TimePoint to);
+  void redate_logs(PermitRecord& rec, TimePoint to);
+  void redate_lane(PermitRecord& rec, TimePoint to);
   /// Learns the round trip from an answer that came at `answered` and dates the slot by it.
   void settle_slot(PermitRecord& rec, TimePoint answered);
   void settle_sibling(std::uint64_t permit, const PermitRecord& rec, const Bucket* counted_in,
