@@ -17,6 +17,7 @@ namespace json = boost::json;
 namespace {
 
 using cadence::test::CliResult;
+using cadence::test::run_shell;
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -140,4 +141,111 @@ TEST(TrackCli, DecodeEscapesControlCharacters) {
   const CliResult decoded = run_cli("track decode " + lines(encoded.out).at(0));
   ASSERT_EQ(decoded.status, 0) << decoded.err;
   EXPECT_EQ(json::parse(decoded.out).at("title"), "a\"b\\c\nd\x01");
+}
+
+namespace {
+
+// About 6 MB of lines (several of the decoder's 1 MiB chunks) with bad, blank and CRLF lines
+// among the tracks and no newline after the last one, and the merged stdout+stderr a correct
+// decoder writes for it: each JSON line, and "line N" for each bad line, in input order.
+struct LongStream {
+  std::filesystem::path file;
+  std::vector<std::string> merged;  // JSON lines, or "line N" for an error
+  std::size_t bad = 0;
+
+  LongStream() {
+    const CliResult each = run_cli("track decode -", all_encoded());
+    const auto json_of = lines(each.out);
+    file = std::filesystem::temp_directory_path() /
+           ("cadence_track_stream_" + std::to_string(::getpid()));
+    std::ofstream out(file, std::ios::binary);
+    constexpr std::size_t count = 30000;
+    for (std::size_t n = 1; n <= count; ++n) {
+      const std::size_t v = n % vectors().size();
+      if (n % 4999 == 0) {
+        out << "not*base64";
+        merged.push_back("line " + std::to_string(n));
+        ++bad;
+      } else if (n % 7919 != 0) {  // otherwise blank: no output at all
+        out << std::string_view(vectors()[v].at("encoded").as_string())
+            << (n % 5003 == 0 ? "\r" : "");
+        merged.push_back(json_of.at(v));
+      }
+      if (n != count) out << '\n';
+    }
+  }
+  ~LongStream() { std::filesystem::remove(file); }
+  LongStream(const LongStream&) = delete;
+  LongStream& operator=(const LongStream&) = delete;
+
+  // Compares a run's merged output with `merged`.
+  void expect(const CliResult& run) const {
+    EXPECT_EQ(run.status, 1);
+    const auto got = lines(run.out);
+    ASSERT_EQ(got.size(), merged.size());
+    std::size_t errors = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      if (merged[i].starts_with("line ")) {
+        ++errors;
+        ASSERT_EQ(got[i].rfind("cadence: track decode: " + merged[i] + ": ", 0), 0u)
+            << "output line " << i << ": " << got[i];
+      } else {
+        ASSERT_EQ(got[i], merged[i]) << "output line " << i;
+      }
+    }
+    EXPECT_EQ(errors, bad);
+  }
+};
+
+}  // namespace
+
+TEST(TrackCli, LongFileDecodesInInputOrderWithErrorsInPlace) {
+  const LongStream stream;
+  stream.expect(run_shell(CADENCE_BINARY_DIR "/bin/cadence track decode - < " +
+                          stream.file.string() + " 2>&1"));
+}
+
+TEST(TrackCli, LongPipeDecodesInInputOrderWithErrorsInPlace) {
+  const LongStream stream;
+  stream.expect(run_shell("cat " + stream.file.string() +
+                          " | " CADENCE_BINARY_DIR "/bin/cadence track decode - 2>&1"));
+}
+
+TEST(TrackCli, LineLongerThanAReadIsOneBadLineThroughAPipe) {
+  const std::string good(vectors()[0].at("encoded").as_string());
+  const std::string input = std::string(3 << 20, 'A') + "\n" + good + "\n";
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("cadence_track_long_line_" + std::to_string(::getpid()));
+  std::ofstream(file, std::ios::binary) << input;
+  const CliResult run = run_shell("cat " + file.string() +
+                                  " | " CADENCE_BINARY_DIR "/bin/cadence track decode - 2>&1");
+  std::filesystem::remove(file);
+  EXPECT_EQ(run.status, 1);
+  const auto out = lines(run.out);
+  ASSERT_EQ(out.size(), 2u) << run.out.substr(0, 300);
+  EXPECT_EQ(out[0].rfind("cadence: track decode: line 1: ", 0), 0u) << out[0];
+  EXPECT_EQ(json::parse(out[1]).at("identifier"), vectors()[0].at("info").at("identifier"));
+}
+
+TEST(TrackCli, DecodeOutputThatCannotBeWrittenIsAnError) {
+  const CliResult run = run_cli("track decode - > /dev/full", all_encoded());
+  EXPECT_EQ(run.status, 1);
+  EXPECT_NE(run.err.find("cannot write the output"), std::string::npos) << run.err;
+}
+
+TEST(TrackCli, DecodeStartsAtStdinsOffsetAndLeavesItAtTheEnd) {
+  // A shell that read the first line leaves the offset after it; decode must start there (the
+  // file is mapped, not read) and leave nothing for the next reader, as a filter that reads would.
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("cadence_track_offset_" + std::to_string(::getpid()));
+  std::ofstream(file, std::ios::binary) << "header line\n" << all_encoded();
+  const CliResult run = run_shell("( read -r skipped; " CADENCE_BINARY_DIR
+                                  "/bin/cadence track decode - | wc -l; echo rest; cat ) < " +
+                                  file.string());
+  std::filesystem::remove(file);
+  EXPECT_EQ(run.status, 0);
+  const auto out = lines(run.out);
+  ASSERT_EQ(out.size(), 2u) << run.out;
+  EXPECT_EQ(std::stoul(out[0]), vectors().size());
+  EXPECT_EQ(out[1], "rest");
 }

@@ -46,6 +46,20 @@ struct CliResult {
   std::string err;
 };
 
+/// `command` through /bin/sh, its stdout captured (stderr goes wherever the command sends it:
+/// a test of pipes or of 2>&1 writes its own command).
+inline CliResult run_shell(const std::string& command) {
+  CliResult run;
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char block[65536];
+  std::size_t got = 0;
+  while ((got = std::fread(block, 1, sizeof block, pipe)) > 0) run.out.append(block, got);
+  const int status = ::pclose(pipe);
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
 /// `cadence <args>` through /bin/sh: `args` is shell text, so quote what needs quoting (see
 /// shell_quote). `env` is prepended as "NAME=value ..." assignments.
 inline CliResult run_cadence(const std::string& args, const std::string& input = "",
@@ -59,14 +73,7 @@ inline CliResult run_cadence(const std::string& args, const std::string& input =
   std::ofstream(in, std::ios::binary) << input;
   const std::string command = env + (env.empty() ? "" : " ") + CADENCE_BINARY_DIR "/bin/cadence " +
                               args + " < " + in.string() + " 2> " + err.string();
-  CliResult run;
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char block[65536];
-  std::size_t got = 0;
-  while ((got = std::fread(block, 1, sizeof block, pipe)) > 0) run.out.append(block, got);
-  const int status = ::pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  CliResult run = run_shell(command);
   std::ifstream err_in(err, std::ios::binary);
   run.err.assign(std::istreambuf_iterator<char>(err_in), std::istreambuf_iterator<char>());
   std::filesystem::remove(in);
