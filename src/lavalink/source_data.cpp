@@ -115,16 +115,46 @@ std::optional<ProbeInfo> read_probe_info(std::span<const std::byte> bytes) {
   return info;
 }
 
+namespace {
+
+// LavaSrc 3's layouts: exactly `fields` nullable texts, nothing after them.
+std::optional<LavaSrcInfo> read_lavasrc3(std::span<const std::byte> bytes, int fields) {
+  try {
+    BlobReader r(bytes);
+    LavaSrcInfo info;
+    if (fields == 2) {
+      info.layout = LavaSrcLayout::v3;
+      info.isrc = r.nullable_utf();
+    } else {
+      info.layout = LavaSrcLayout::v3_artwork;
+    }
+    info.artwork_url = r.nullable_utf();
+    if (r.pos() != r.size()) return std::nullopt;
+    return info;
+  } catch (const TrackDecodeError&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
 std::optional<LavaSrcInfo> read_lavasrc_info(std::span<const std::byte> bytes) {
   if (bytes.empty()) return std::nullopt;
   BlobReader r(bytes);
   LavaSrcInfo info;
-  info.album_name = r.nullable_utf();
-  info.album_url = r.nullable_utf();
-  info.artist_url = r.nullable_utf();
-  info.artist_artwork_url = r.nullable_utf();
-  info.preview_url = r.nullable_utf();
-  info.is_preview = r.boolean();
+  try {
+    info.album_name = r.nullable_utf();
+    info.album_url = r.nullable_utf();
+    info.artist_url = r.nullable_utf();
+    info.artist_artwork_url = r.nullable_utf();
+    info.preview_url = r.nullable_utf();
+    info.is_preview = r.boolean();
+  } catch (const TrackDecodeError&) {
+    for (const int fields : {2, 1}) {
+      if (auto older = read_lavasrc3(bytes, fields)) return older;
+    }
+    throw;
+  }
   return info;
 }
 
@@ -136,6 +166,11 @@ std::vector<std::byte> write_probe_info(const ProbeInfo& info) {
 
 std::vector<std::byte> write_lavasrc_info(const LavaSrcInfo& info) {
   BlobWriter w;
+  if (info.layout != LavaSrcLayout::v4) {
+    if (info.layout == LavaSrcLayout::v3) w.nullable_utf("isrc", info.isrc);
+    w.nullable_utf("artworkUrl", info.artwork_url);
+    return w.take();
+  }
   w.nullable_utf("albumName", info.album_name);
   w.nullable_utf("albumUrl", info.album_url);
   w.nullable_utf("artistUrl", info.artist_url);

@@ -90,6 +90,40 @@ TEST(SourceData, TruncatedLavaSrcInfoNamesOffset) {
   }
 }
 
+TEST(SourceData, LavaSrc3LayoutsRoundTrip) {
+  lavalink::LavaSrcInfo both;
+  both.layout = lavalink::LavaSrcLayout::v3;
+  both.isrc = "USUM71703861";
+  both.artwork_url = "https://i.scdn.co/image/ab67616d0000b273";
+  lavalink::LavaSrcInfo artwork_only;
+  artwork_only.layout = lavalink::LavaSrcLayout::v3_artwork;
+  artwork_only.artwork_url = "https://avatars.yandex.net/get-music-content/1/400x400";
+  lavalink::LavaSrcInfo nothing;
+  nothing.layout = lavalink::LavaSrcLayout::v3;
+  for (const auto& info : {both, artwork_only, nothing}) {
+    const auto bytes = lavalink::write_lavasrc_info(info);
+    EXPECT_EQ(lavalink::read_lavasrc_info(bytes), info) << bytes.size() << " bytes";
+  }
+  EXPECT_EQ(lavalink::write_lavasrc_info(nothing).size(), 2u);  // two absent flags
+}
+
+TEST(SourceData, LavaSrc3BytesWithSomethingAfterThemAreAnError) {
+  // Neither LavaSrc 4's block (too short) nor exactly LavaSrc 3's (a byte left over): the
+  // error is LavaSrc 4's reading, at the end.
+  lavalink::LavaSrcInfo info;
+  info.layout = lavalink::LavaSrcLayout::v3;
+  info.isrc = "X";
+  auto bytes = lavalink::write_lavasrc_info(info);
+  bytes.push_back(std::byte{1});
+  const auto size = bytes.size();
+  try {
+    (void)lavalink::read_lavasrc_info(bytes);
+    FAIL() << "no error";
+  } catch (const lavalink::TrackDecodeError& e) {
+    EXPECT_EQ(e.offset(), size);
+  }
+}
+
 TEST(SourceData, KnowsSourceNames) {
   EXPECT_TRUE(lavalink::is_probing_source("local"));
   EXPECT_FALSE(lavalink::is_probing_source("youtube"));

@@ -57,6 +57,20 @@ std::string hex(std::span<const std::byte> bytes) {
 
 std::string hex(std::string_view text) { return hex(std::as_bytes(std::span(text))); }
 
+// LavaSrc 3.x's source-specific bytes (DataFormatTools.writeNullableText twice), for ASCII text.
+std::string lavasrc3_bytes_hex(const std::optional<std::string>& isrc,
+                               const std::optional<std::string>& artwork_url) {
+  std::string bytes;
+  for (const auto* text : {&isrc, &artwork_url}) {
+    bytes += static_cast<char>(text->has_value() ? 1 : 0);
+    if (!text->has_value()) continue;
+    bytes += static_cast<char>((*text)->size() >> 8);
+    bytes += static_cast<char>((*text)->size() & 0xFF);
+    bytes += **text;
+  }
+  return hex(bytes);
+}
+
 bool is_ascii(std::string_view text) {
   for (const char c : text) {
     if (static_cast<unsigned char>(c) >= 0x80) return false;
@@ -255,6 +269,22 @@ TEST_P(ExternalTrackVectors, RejectsEveryTruncationWithStageAndOffset) {
 TEST_P(ExternalTrackVectors, LavaSrcBytesReadAsTheListedFields) {
   const auto* expected = vec().if_contains("lavaSrc");
   const DecodedTrack t = TrackCodec::decode(encoded());
+  if (const auto* v3 = vec().if_contains("lavaSrc3")) {
+    // LavaSrc 3.x wrote another layout: nullable ISRC, nullable artwork URL. The bytes must be
+    // exactly that (built here from the listed fields, not by Cadence)...
+    const auto& e = v3->as_object();
+    ASSERT_EQ(hex(t.source_data), lavasrc3_bytes_hex(opt(e.at("isrc")), opt(e.at("artworkUrl"))));
+    // ...and they read as that layout, and write back to the same bytes.
+    const auto info = lavalink::read_lavasrc_info(t.source_data);
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->layout, lavalink::LavaSrcLayout::v3);
+    EXPECT_EQ(info->isrc, opt(e.at("isrc")));
+    EXPECT_EQ(info->artwork_url, opt(e.at("artworkUrl")));
+    EXPECT_EQ(info->album_name, std::nullopt);
+    EXPECT_EQ(lavalink::write_lavasrc_info(*info),
+              std::vector<std::byte>(t.source_data.begin(), t.source_data.end()));
+    return;
+  }
   if (expected == nullptr) {
     // A spotify track from the plugin before LavaSrc carries no bytes, and reads as nothing.
     if (lavalink::is_lavasrc_source(t.info.source_name)) {
