@@ -92,7 +92,9 @@ int main(int argc, char** argv) {
     } else if (const auto* end = std::get_if<lavalink::TrackEndEvent>(&event);
                end && end->may_start_next()) {
       std::printf("%s: track ended; a queue would play the next one\n", node.name().c_str());
-    } else if (std::holds_alternative<lavalink::DisconnectedEvent>(event)) {
+    } else if (const auto* lost = std::get_if<lavalink::DisconnectedEvent>(&event);
+               lost && lost->attempt == 1) {
+      // Later attempts are the node's reconnects failing: one line for the loss is enough.
       std::printf("%s: connection lost\n", node.name().c_str());
     }
   });

@@ -86,7 +86,9 @@ TEST(DiscordBatchRedis, FourProcessesShareOneGlobalLimitWithNo429) {
   const double bound = 3.0;
   std::cout << "4 batch processes over Redis: longest " << longest << " s, wall " << wall.count()
             << " s, bound " << bound << " s\n";
-  EXPECT_LE(longest, bound * 1.05 + 0.2);
+  // A window lost to sharing would cost a whole second; CI's load (other tests run alongside)
+  // has added 0.35 s of start-up and scheduling, so the check allows less than one window.
+  EXPECT_LE(longest, bound + 0.75);
   EXPECT_GE(longest, bound * 0.95);  // shared: no process could have gone alone at 50/s
 
   for (const auto& input : inputs) std::filesystem::remove(input);
