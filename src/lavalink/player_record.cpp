@@ -29,6 +29,7 @@ void PlayerRecord::apply(const Player& answer, const PlayerUpdate* sent, Clock::
   track = answer.track;
   position = answer.track ? answer.state.position : std::chrono::milliseconds(0);
   observed_at = observed_time(answer.state.time, now);
+  state_time = answer.state.time;
   paused = answer.paused;
   volume = answer.volume;
   filters = answer.filters;

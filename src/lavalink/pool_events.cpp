@@ -13,6 +13,16 @@ namespace cadence::lavalink::detail {
 
 namespace asio = boost::asio;
 
+namespace {
+
+/// Both stamps come from the same node's clock; a server that sends none drops nothing.
+bool older(const PlayerUpdateEvent& u, const PlayerRecord& r) {
+  const Timestamp none{};
+  return u.state.time > none && r.state_time > none && u.state.time <= r.state_time;
+}
+
+}  // namespace
+
 void PoolState::forward(PoolNode& n, const NodeEvent& event) {
   if (destroyed || !handler) return;
   const auto copy = handler;
@@ -43,14 +53,25 @@ void PoolState::on_event(PoolNode& n, const NodeEvent& event) {
     return;
   }
   if (std::holds_alternative<StatsEvent>(event)) {
-    n.assigned_at_stats = n.assigned;
+    n.assigned_at_stats = n.assigned - n.in_flight;
   } else if (const auto* u = std::get_if<PlayerUpdateEvent>(&event)) {
-    if (auto* r = owned(u->guild_id, stale); r && r->track && !r->moving) {
+    // The WebSocket and the REST answers race: an update the server stamped no later than the
+    // state the record holds (one sent before the answer that started the track, say) is older
+    // news, dropped by the server's own clock. Arrival times cannot order them: both may carry
+    // the same millisecond, and either may wait in its socket.
+    if (auto* r = owned(u->guild_id, stale); r && r->track && !r->moving && !older(*u, *r)) {
       r->position = u->state.position;
       r->observed_at = PlayerRecord::observed_time(u->state.time, now);
+      r->state_time = u->state.time;
     }
   } else if (const auto* start = std::get_if<TrackStartEvent>(&event)) {
-    if (auto* r = owned(start->guild_id, stale); r && !r->moving) {
+    // The answer that started the track dated its position by the server's clock; the event
+    // has no time, and dating it on arrival loses however long it waited in the socket (a
+    // failover right after a burst moved players a tenth of a second behind). So it only
+    // fills in a track the record does not know.
+    if (auto* r = owned(start->guild_id, stale);
+        r && !r->moving &&
+        !(r->track && r->track->info.identifier == start->track.info.identifier)) {
       r->track = start->track;
       r->position = start->track.info.position;
       r->observed_at = now;
@@ -80,7 +101,7 @@ void PoolState::on_event(PoolNode& n, const NodeEvent& event) {
 
 void PoolState::node_ready(PoolNode& n, const ReadyEvent& ready) {
   n.lost = false;
-  n.assigned_at_stats = n.assigned;
+  n.assigned_at_stats = n.assigned - n.in_flight;
   const auto name = n.node->name();
   if (ready.resumed) {
     asio::co_spawn(executor, reconcile(shared_from_this(), &n), asio::detached);

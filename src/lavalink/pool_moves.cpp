@@ -86,8 +86,10 @@ asio::awaitable<std::exception_ptr> move_player(std::shared_ptr<PoolState> s, Sn
   it->second.moving = true;
   s->assign(it->second, target->node->name());
   std::string session = target->node->session_id();
+  std::optional<InFlight> placing(std::in_place, *target);
   auto [error, answer] = co_await target->node->rest().update_player(
       std::move(session), guild, std::move(update), asio::as_tuple(asio::use_awaitable));
+  placing.reset();
   if (s->destroyed) co_return error;
   it = s->players.find(guild);
   if (it == s->players.end()) {

@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -26,13 +27,30 @@ struct PoolNode {
   enum class Failure { stuck, exception, load_failed, load_ok };
 
   std::unique_ptr<Node> node;
-  /// Players the pool has placed on this node now, and at the last stats message: the
-  /// difference corrects the stats' playingPlayers until the next message.
+  /// Players the pool has placed on this node now, and those the last stats message counted:
+  /// the difference corrects the stats' playingPlayers until the next message.
   int assigned = 0;
   int assigned_at_stats = 0;
+  /// Placements whose request has not been answered. A stats message cannot have counted
+  /// them, so they stay in the correction across it: a message landing in a burst of new
+  /// players would otherwise hide the burst's unanswered half and draw more players there.
+  int in_flight = 0;
   std::deque<std::pair<PoolClock::time_point, Failure>> failures;
   /// The connection dropped and the immediate retry failed: its players were moved away.
   bool lost = false;
+};
+
+/// Counts one placement on `n` as unanswered for its lifetime (PoolNode::in_flight). Nodes are
+/// never removed from a pool, so the reference outlives any request.
+class InFlight {
+ public:
+  explicit InFlight(PoolNode& n) : n_(n) { ++n_.in_flight; }
+  ~InFlight() { --n_.in_flight; }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  PoolNode& n_;
 };
 
 struct PoolState : std::enable_shared_from_this<PoolState> {

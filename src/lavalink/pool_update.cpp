@@ -150,8 +150,11 @@ asio::awaitable<Player> update_player(std::shared_ptr<PoolState> s, Snowflake gu
   }
   const auto sent = u;
   std::string session = n->node->session_id();
+  std::optional<InFlight> placing;
+  if (created) placing.emplace(*n);
   auto [error, answer] = co_await n->node->rest().update_player(
       std::move(session), guild, std::move(u), asio::as_tuple(asio::use_awaitable));
+  placing.reset();
   if (s->destroyed) throw_aborted();
   it = s->players.find(guild);
   if (error) {

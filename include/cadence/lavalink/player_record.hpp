@@ -30,6 +30,10 @@ struct PlayerRecord {
   /// The position at `observed_at`.
   std::chrono::milliseconds position{0};
   Clock::time_point observed_at{};
+  /// The server's own time stamp of the state `position` came from (zero when it had none).
+  /// Answers and WebSocket updates race; on one server clock, an update stamped no later than
+  /// this is older news and is dropped.
+  Timestamp state_time{};
   bool paused = false;
   int volume = 100;
   Filters filters;
