@@ -193,7 +193,9 @@ void add_lavalink(CLI::App& sim, Commands& commands) {
       ->check(CLI::IsMember({"none", "RotatingIpRoutePlanner", "NanoIpRoutePlanner",
                              "RotatingNanoIpRoutePlanner", "BalancingIpRoutePlanner"}))
       ->capture_default_str();
-  lavalink->add_option("--latency-ms", args->latency_ms, "added to every REST answer")
+  lavalink
+      ->add_option("--latency-ms", args->latency_ms,
+                   "round trip added to every REST request (half before it is handled)")
       ->capture_default_str();
   lavalink->add_flag("--require-client-name", args->require_client_name,
                      "refuse WebSocket upgrades without Client-Name (as NodeLink does)");

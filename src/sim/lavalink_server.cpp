@@ -136,9 +136,10 @@ LavalinkServer::Impl::Impl(const boost::asio::any_io_executor& ex, LavalinkServe
 }
 
 void LavalinkServer::Impl::start() {
-  server.emplace(
-      executor, http_options(options),
-      HttpServer::Handler([this](const HttpRequest& request) { return handle(request); }));
+  server.emplace(executor, http_options(options),
+                 HttpServer::AsyncHandler([this](HttpRequest request, Responder responder) {
+                   receive(std::move(request), std::move(responder));
+                 }));
   WebSocketRoute ws;
   ws.accept = [this](const HttpRequest& request) { return accept_websocket(request); };
   ws.open = [this](WebSocketSession socket) { open_websocket(std::move(socket)); };
@@ -151,6 +152,8 @@ void LavalinkServer::Impl::stop() {
     std::lock_guard lock(mutex);
     if (stopped) return;
     stopped = true;
+    for (const auto& timer : uplink_timers) timer->cancel();
+    uplink_timers.clear();
     for (auto& [id, session] : sessions) {
       for (auto* timer : {&session.stats_timer, &session.update_timer, &session.resume_timer})
         if (*timer) (*timer)->cancel();
@@ -191,6 +194,36 @@ std::optional<LavalinkFault> LavalinkServer::Impl::take_fault(const HttpRequest&
   return std::nullopt;
 }
 
+void LavalinkServer::Impl::receive(HttpRequest request, Responder responder) {
+  std::chrono::milliseconds uplink{0};
+  detail::TimerPtr timer;
+  {
+    std::lock_guard lock(mutex);
+    uplink = options.latency / 2;
+    if (uplink.count() > 0 && !stopped && !request.path.starts_with("/__sim/")) {
+      timer = std::make_shared<boost::asio::steady_timer>(executor, uplink);
+      uplink_timers.insert(timer);
+    }
+  }
+  if (!timer) {
+    responder.send(handle(request));
+    return;
+  }
+  // A stopped server drops the Responder unanswered; its connection is closing anyway.
+  timer->async_wait(
+      [weak = weak_from_this(), timer, request = std::move(request),
+       responder = std::move(responder)](const boost::system::error_code& ec) mutable {
+        const auto self = weak.lock();
+        if (ec || !self) return;
+        {
+          std::lock_guard lock(self->mutex);
+          if (self->stopped) return;
+          self->uplink_timers.erase(timer);
+        }
+        responder.send(self->handle(request));
+      });
+}
+
 HttpResponse LavalinkServer::Impl::handle(const HttpRequest& request) {
   std::lock_guard lock(mutex);
   if (request.path.starts_with("/__sim/")) return handle_control(request);
@@ -206,7 +239,7 @@ HttpResponse LavalinkServer::Impl::handle(const HttpRequest& request) {
   } else if (fault && fault->kind == Kind::error) {
     response = lavalink_error(request, fault->status, "Simulated failure");
   } else if (fault && (fault->kind == Kind::close || fault->kind == Kind::reset)) {
-    response = HttpResponse::drop(options.latency + fault->delay, fault->kind == Kind::reset);
+    response = HttpResponse::drop(downlink() + fault->delay, fault->kind == Kind::reset);
     return response;
   } else {
     const auto authorization = request.header("Authorization");
@@ -251,7 +284,7 @@ HttpResponse LavalinkServer::Impl::handle(const HttpRequest& request) {
     }
   }
   response.set_header("Lavalink-Api-Version", "4");
-  response.delay += options.latency;
+  response.delay += downlink();
   count(response);
   return response;
 }

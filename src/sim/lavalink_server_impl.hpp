@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -88,8 +89,14 @@ class LavalinkServer::Impl : public std::enable_shared_from_this<Impl> {
   void stop();
 
   HttpResponse handle(const HttpRequest& request);
+  /// Waits out the uplink half of `latency`, then answers through handle().
+  void receive(HttpRequest request, Responder responder);
 
   // Everything below expects `mutex` held.
+  /// The half of `latency` that receive() did not wait.
+  [[nodiscard]] std::chrono::milliseconds downlink() const {
+    return options.latency - options.latency / 2;
+  }
   HttpResponse route(const HttpRequest& request, std::string& route_key);
   HttpResponse handle_control(const HttpRequest& request);
   HttpResponse handle_plugin(const HttpRequest& request, const std::vector<std::string>& segments,
@@ -169,6 +176,8 @@ class LavalinkServer::Impl : public std::enable_shared_from_this<Impl> {
   std::mt19937_64 random{std::random_device{}()};
   const detail::Clock::time_point started = detail::Clock::now();
   bool stopped = false;
+  /// Requests still on their way in (receive()); stop() cancels them.
+  std::set<detail::TimerPtr> uplink_timers;
   std::optional<HttpServer> server;
   // The CPU load stats report (set_reported_load).
   double system_load = 0.05;

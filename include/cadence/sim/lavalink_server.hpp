@@ -111,7 +111,8 @@ struct LavalinkServerOptions {
   std::vector<std::string> source_managers{"youtube", "soundcloud", "http", "local"};
   /// The real server only logs a missing Client-Name; NodeLink refuses the upgrade with 400.
   bool require_client_name = false;
-  /// Added to every REST answer.
+  /// The round trip added to every REST request: half before the request is handled, the rest
+  /// before its answer, as on a network. A stats message sent meanwhile has not seen it.
   std::chrono::milliseconds latency{0};
   /// Which server's answers to imitate; nodelink implies require_client_name.
   LavalinkFlavor flavor = LavalinkFlavor::lavalink;
